@@ -1,0 +1,1 @@
+"""The lightweight agent that runs beside a customer's Odoo."""

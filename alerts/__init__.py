@@ -1,0 +1,1 @@
+"""Delivery of notifications: outbox, Apprise channels, on-call, escalation."""

@@ -1,0 +1,1 @@
+"""The central service: contracts, ingest, tickets, SLA, intake, evaluation."""

@@ -1,0 +1,1 @@
+"""The PrioritySupport policy as data plus pure functions; time is always passed in."""

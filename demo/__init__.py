@@ -1,0 +1,1 @@
+"""Odoo simulator and the demo scenario, shared by the demo and the tests."""

@@ -1,0 +1,1 @@
+"""The `prioritysupport` command: one entry point, sub-commands registered by each package."""

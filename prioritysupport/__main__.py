@@ -1,0 +1,3 @@
+from prioritysupport.cli import main
+
+main()
