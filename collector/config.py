@@ -1,0 +1,165 @@
+"""Collector configuration: a TOML file validated against a small spec, errors naming the key."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(ValueError):
+    """A configuration problem, phrased as one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8480
+    max_report_bytes: int = 1_048_576
+    run_worker: bool = True
+
+
+@dataclass(frozen=True)
+class ClockSettings:
+    mode: str = "real"  # real | accelerated | fixed
+    start: datetime | None = None
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class MonitoringSettings:
+    agent_interval_seconds: int = 60
+    silent_intervals: int = 3
+    probe_timeout_seconds: float = 5.0
+    # Consecutive failing reports before a condition opens a ticket, per check kind.
+    damping: dict[str, int] = field(default_factory=lambda: {"default": 2})
+    sweep_seconds: float = 30.0
+
+    def failures_needed(self, kind: str) -> int:
+        return self.damping.get(kind, self.damping.get("default", 2))
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    raw_report_days: int = 30
+
+
+@dataclass(frozen=True)
+class CollectorConfig:
+    database_url: str = "sqlite:///var/collector.db"
+    server: ServerSettings = field(default_factory=ServerSettings)
+    clock: ClockSettings = field(default_factory=ClockSettings)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    base_dir: Path = field(default_factory=Path.cwd)
+
+
+_SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "database": {"url": str},
+    "server": {"host": str, "port": int, "max_report_bytes": int, "run_worker": bool},
+    "clock": {"mode": str, "start": (datetime, str), "factor": (int, float)},
+    "monitoring": {
+        "agent_interval_seconds": int,
+        "silent_intervals": int,
+        "probe_timeout_seconds": (int, float),
+        "damping": dict,
+        "sweep_seconds": (int, float),
+    },
+    "retention": {"raw_report_days": int},
+}
+
+
+def _check_types(data: dict[str, Any]) -> None:
+    for section, value in data.items():
+        if section not in _SECTIONS:
+            raise ConfigError(f"unknown section [{section}]; expected one of {', '.join(sorted(_SECTIONS))}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{section}] must be a table")
+        spec = _SECTIONS[section]
+        for key, item in value.items():
+            if key not in spec:
+                raise ConfigError(f"unknown key {section}.{key}; expected one of {', '.join(sorted(spec))}")
+            expected = spec[key]
+            # bool is an int in Python: refuse true/false where a number is wanted.
+            wrong_bool = isinstance(item, bool) and expected is not bool
+            if wrong_bool or not isinstance(item, expected):
+                names = expected.__name__ if isinstance(expected, type) else "/".join(t.__name__ for t in expected)
+                raise ConfigError(f"{section}.{key} must be a {names}, got {item!r}")
+
+
+def _parse_start(raw: object) -> datetime | None:
+    if raw is None:
+        return None
+    value = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ConfigError("clock.start must be a date-time with a UTC offset, e.g. 2026-11-27T16:30:00+01:00")
+    return value
+
+
+def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
+    """Validate a decoded TOML document and build the settings."""
+    _check_types(data)
+    server = ServerSettings(**data.get("server", {}))
+    if not 0 < server.port < 65536:
+        raise ConfigError("server.port must be between 1 and 65535")
+    if server.max_report_bytes < 1024:
+        raise ConfigError("server.max_report_bytes must be at least 1024")
+    clock_raw = dict(data.get("clock", {}))
+    try:
+        start = _parse_start(clock_raw.pop("start", None))
+    except ValueError as exc:
+        raise ConfigError(f"clock.start is not a valid date-time: {exc}") from None
+    clock = ClockSettings(start=start, **clock_raw)
+    if clock.mode not in {"real", "accelerated", "fixed"}:
+        raise ConfigError("clock.mode must be one of real, accelerated, fixed")
+    if clock.mode != "real" and clock.start is None:
+        raise ConfigError(f"clock.start is required when clock.mode is {clock.mode}")
+    if clock.factor <= 0:
+        raise ConfigError("clock.factor must be positive")
+    monitoring_raw = dict(data.get("monitoring", {}))
+    damping = monitoring_raw.pop("damping", {"default": 2})
+    for kind, count in damping.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
+            raise ConfigError(f"monitoring.damping.{kind} must be a whole number of at least 1")
+    monitoring = MonitoringSettings(damping={"default": 2, **damping}, **monitoring_raw)
+    if monitoring.silent_intervals < 1 or monitoring.agent_interval_seconds < 1:
+        raise ConfigError("monitoring.silent_intervals and monitoring.agent_interval_seconds must be at least 1")
+    retention = RetentionSettings(**data.get("retention", {}))
+    url = data.get("database", {}).get("url", "sqlite:///var/collector.db")
+    if not url.startswith(("sqlite://", "postgresql+psycopg://")):
+        raise ConfigError("database.url must start with sqlite:/// or postgresql+psycopg://")
+    return CollectorConfig(
+        database_url=_resolve_sqlite(url, base_dir),
+        server=server,
+        clock=clock,
+        monitoring=monitoring,
+        retention=retention,
+        base_dir=base_dir,
+    )
+
+
+def _resolve_sqlite(url: str, base_dir: Path) -> str:
+    """A relative SQLite path is relative to the config file's folder; the folder is created."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite://" or url.startswith("sqlite:////"):
+        if url.startswith("sqlite:////"):
+            Path(url[len(prefix) :]).parent.mkdir(parents=True, exist_ok=True)
+        return url
+    path = (base_dir / url[len(prefix) :]).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"{prefix}{path}"
+
+
+def load_config(path: Path | None) -> CollectorConfig:
+    """Read the TOML file (or defaults when none is given)."""
+    if path is None:
+        return parse_config({}, Path.cwd())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist; pass --config with an existing file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    return parse_config(data, path.parent.resolve())
