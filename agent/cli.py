@@ -1,9 +1,163 @@
-"""Command-line registration (placeholder until this package's commands land)."""
+"""Command line of the agent: `agent run`, `agent once`, `agent check-config`.
+
+Only typer, rich and the standard library at module level; the runtime loads inside the commands.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 import typer
+
+if TYPE_CHECKING:
+    from agent.config import AgentConfig
+    from agent.report import Report
+
+agent_app = typer.Typer(
+    help="The agent beside a customer's Odoo: checks, counts, reports.", no_args_is_help=True
+)
+
+CONFIG_OPTION = typer.Option(Path("agent.toml"), "--config", "-c", help="The agent's TOML configuration.")
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _load(path: Path) -> AgentConfig:
+    from agent.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        raise _fail(f"Configuration error: {error}.", 2) from None
+
+
+def _setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@agent_app.command("check-config")
+def check_config(config: Path = CONFIG_OPTION) -> None:
+    """Validate the configuration and say what it watches (secrets are not shown)."""
+    loaded = _load(config)
+    typer.echo(f"{config}: valid. Agent {loaded.agent_id!r}, state in {loaded.state_dir}.")
+    for instance in loaded.instances:
+        secret = "API key" if instance.secret_is_api_key else "password"
+        typer.echo(
+            f"- {instance.name}: {instance.url} database {instance.database!r} "
+            f"as {instance.login!r} ({secret}), "
+            f"{len(instance.integrations)} integration(s), {len(instance.addons_paths)} addons path(s)"
+        )
+    target = loaded.collector.url or "nowhere (no collector.url: reports stay in the spool)"
+    typer.echo(f"Reports go to {target}.")
+
+
+@agent_app.command("once")
+def once(
+    config: Path = CONFIG_OPTION,
+    as_json: bool = typer.Option(False, "--json", help="Print the reports as a JSON array."),
+    no_push: bool = typer.Option(False, "--no-push", help="Do not send (nor spool) the reports."),
+    log_level: str = typer.Option("warning", "--log-level", help="debug, info, warning or error."),
+) -> None:
+    """Run every check and count once, print the reports, and push them unless --no-push."""
+    _setup_logging(log_level)
+    loaded = _load(config)
+    from agent.runner import Agent
+
+    try:
+        agent = Agent(loaded, push=not no_push)
+        reports = agent.run_due(force=True)
+    except OSError as error:
+        raise _fail(
+            f"The agent cannot use {loaded.state_dir}: {error.strerror}; check state_dir.", 1
+        ) from None
+    if as_json:
+        typer.echo(json.dumps([report.to_json() for report in reports], indent=2))
+    else:
+        _print_reports(reports)
+    if not no_push and agent.last_flush is not None and agent.last_flush.error:
+        typer.echo(
+            f"Not delivered yet ({agent.last_flush.error}); kept in the spool for the next run.", err=True
+        )
+
+
+@agent_app.command("run")
+def run(
+    config: Path = CONFIG_OPTION,
+    log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
+) -> None:
+    """Run continuously: every check on its own interval, reports pushed, /metrics when configured."""
+    _setup_logging(log_level)
+    loaded = _load(config)
+    from agent.exporter import Metrics
+    from agent.runner import Agent
+
+    metrics = Metrics()
+    server: Any = None
+    if loaded.exporter_listen is not None:
+        host, port = loaded.exporter_listen
+        try:
+            server = metrics.serve(host, port)
+        except OSError as error:
+            raise _fail(
+                f"Cannot serve /metrics on {host}:{port} ({error.strerror}): change exporter.listen.", 1
+            ) from None
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    log = logging.getLogger("prioritysupport.agent")
+    log.info("agent %s started: %d instance(s)", loaded.agent_id, len(loaded.instances))
+    try:
+        Agent(loaded, metrics=metrics).run_forever(stop)
+    except OSError as error:
+        raise _fail(
+            f"The agent cannot use {loaded.state_dir}: {error.strerror}; check state_dir.", 1
+        ) from None
+    finally:
+        if server is not None:
+            server.shutdown()
+    log.info("agent stopped")
+
+
+def _print_reports(reports: list[Report]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    colours = {"ok": "green", "failing": "red", "unknown": "yellow"}
+    for report in reports:
+        info = report.instance
+        table = Table(
+            title=f"{info.name} ({info.url}, Odoo {info.odoo_version or '?'} over {info.protocol or '?'})"
+        )
+        for column in ("check", "status", "value", "detail"):
+            table.add_column(column)
+        for check in report.checks:
+            value = "" if check.value is None else f"{check.value:g} {check.unit or ''}".strip()
+            colour = colours[check.status]
+            table.add_row(check.key, f"[{colour}]{check.status}[/{colour}]", value, check.detail or "")
+        console.print(table)
+        counts = report.counts
+        if counts is not None:
+            console.print(
+                f"Users: {counts.internal_users} internal, {counts.share_users} share, "
+                f"{counts.active_users_15d} active in 15 days. Custom lines: {counts.custom_lines} "
+                f"(source: {counts.custom_lines_source}, {len(counts.modules)} module(s))."
+            )
 
 
 def register(app: typer.Typer) -> None:
-    """Add this package's commands to the root application."""
+    """Add `agent run`, `agent once` and `agent check-config` to the root application."""
+    app.add_typer(agent_app, name="agent")

@@ -1,9 +1,284 @@
-"""Command-line registration (placeholder until this package's commands land)."""
+"""`prioritysupport collector ...`: serve, migrate, worker, load-contracts, enroll-agent, prune, maintenance.
+
+Only typer, rich and the standard library at module level: the heavy imports happen inside each command.
+"""
 
 from __future__ import annotations
 
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
 import typer
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from collector.config import CollectorConfig
+
+collector_app = typer.Typer(help="The central service: ingest, tickets, SLA, routing.", no_args_is_help=True)
+maintenance_app = typer.Typer(
+    help="Maintenance windows: monitoring records but opens and pages nothing.", no_args_is_help=True
+)
+collector_app.add_typer(maintenance_app, name="maintenance")
+
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", "-c", help="collector.toml (defaults apply when omitted)")
+]
 
 
 def register(app: typer.Typer) -> None:
     """Add this package's commands to the root application."""
+    app.add_typer(collector_app, name="collector")
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _config(path: Path | None) -> CollectorConfig:
+    from collector.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
+
+
+def _engine(config: CollectorConfig, *, check: bool = True) -> Engine:
+    from collector.database import DatabaseBehind, check_schema, make_engine, prepare_fresh
+
+    engine = make_engine(config.database_url)
+    try:
+        prepare_fresh(engine)
+        if check:
+            check_schema(engine)
+    except DatabaseBehind as exc:
+        _fail(str(exc))
+    except Exception as exc:
+        _fail(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {exc}")
+    return engine
+
+
+@collector_app.command("migrate")
+def migrate_command(config: ConfigOption = None) -> None:
+    """Apply the database migrations (the collector's and alerts/ tables)."""
+    from collector.database import make_engine, migrate
+
+    settings = _config(config)
+    engine = make_engine(settings.database_url)
+    try:
+        revision = migrate(engine)
+    except Exception as exc:
+        _fail(f"migration failed: {exc}")
+    typer.echo(f"database at revision {revision}")
+
+
+@collector_app.command("serve")
+def serve_command(
+    config: ConfigOption = None,
+    host: Annotated[str | None, typer.Option(help="override server.host")] = None,
+    port: Annotated[int | None, typer.Option(help="override server.port")] = None,
+    no_worker: Annotated[bool, typer.Option("--no-worker", help="do not deliver notifications here")] = False,
+) -> None:
+    """Run the collector (HTTP API, ingest, periodic SLA work and, by default, the delivery worker)."""
+    import uvicorn
+
+    from collector.app import create_app
+    from collector.delivery import build_delivery_worker
+    from collector.service import build_collector
+
+    settings = _config(config)
+    engine = _engine(settings)
+    collector = build_collector(settings, engine=engine)
+    if settings.server.run_worker and not no_worker:
+        worker = build_delivery_worker(collector)
+        if worker is not None:
+            collector.extras["delivery_worker"] = worker
+    app = create_app(collector)
+    uvicorn.run(
+        app,
+        host=host or settings.server.host,
+        port=port or settings.server.port,
+        loop="uvloop",
+        http="httptools",
+        log_level="warning",
+        access_log=False,
+    )
+
+
+@collector_app.command("worker")
+def worker_command(config: ConfigOption = None) -> None:
+    """Run only the notification delivery worker (for a separate process or host)."""
+    import signal
+    import threading
+
+    from collector.delivery import build_delivery_worker
+    from collector.service import build_collector
+
+    settings = _config(config)
+    engine = _engine(settings)
+    collector = build_collector(settings, engine=engine)
+    worker = build_delivery_worker(collector)
+    if worker is None:
+        _fail("no notification channels are configured: set [notifications] apprise_config or smtp_host")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    typer.echo("delivery worker running; Ctrl-C stops it", err=True)
+    worker.run(stop)
+
+
+@collector_app.command("load-contracts")
+def load_contracts_command(
+    file: Annotated[Path, typer.Argument(help="contracts TOML file")], config: ConfigOption = None
+) -> None:
+    """Load customers, contacts, instances and contracts (idempotent, all or nothing)."""
+    from collector.contracts import ContractFileError, apply_contracts, read_contracts_file
+
+    settings = _config(config)
+    try:
+        specs = read_contracts_file(file)
+    except ContractFileError as exc:
+        _fail(f"{file}: {exc}", 2)
+    engine = _engine(settings)
+    counts = apply_contracts(engine, specs)
+    typer.echo(", ".join(f"{n} {what}" for what, n in counts.items()))
+
+
+@collector_app.command("enroll-agent")
+def enroll_agent_command(
+    customer: Annotated[str, typer.Argument(help="customer key from the contracts file")],
+    config: ConfigOption = None,
+    rotate: Annotated[bool, typer.Option(help="new token; current ones keep working for --grace")] = False,
+    grace_hours: Annotated[float, typer.Option("--grace-hours", help="grace period on rotation")] = 24.0,
+    revoke: Annotated[bool, typer.Option(help="revoke every token of the customer")] = False,
+) -> None:
+    """Create an agent token for a customer. The token is printed once; only its hash is stored."""
+    from collector import enrolment
+    from collector.clock_setup import clock_from_settings
+
+    settings = _config(config)
+    engine = _engine(settings)
+    now = clock_from_settings(settings.clock).now()
+    try:
+        with engine.begin() as conn:
+            if revoke:
+                count = enrolment.revoke_all(conn, customer, now)
+                typer.echo(f"revoked {count} token(s) of {customer}")
+                return
+            if rotate:
+                token = enrolment.rotate(conn, customer, now, timedelta(hours=grace_hours))
+            else:
+                token = enrolment.enroll(conn, customer, now)
+    except enrolment.EnrolmentError as exc:
+        _fail(str(exc), 2)
+    typer.echo(token)
+    if sys.stderr.isatty():
+        typer.echo("store this token in the agent's configuration now: it is not shown again", err=True)
+
+
+@collector_app.command("prune")
+def prune_command(
+    config: ConfigOption = None,
+    days: Annotated[int | None, typer.Option(help="override retention.raw_report_days")] = None,
+) -> None:
+    """Delete raw reports older than the retention period (conditions, flips and tickets are kept)."""
+    from collector.clock_setup import clock_from_settings
+    from collector.retention import prune_reports
+
+    settings = _config(config)
+    engine = _engine(settings)
+    keep = days if days is not None else settings.retention.raw_report_days
+    if keep < 1:
+        _fail("--days must be at least 1", 2)
+    deleted = prune_reports(engine, clock_from_settings(settings.clock).now() - timedelta(days=keep))
+    typer.echo(f"deleted {deleted} raw report(s) older than {keep} day(s)")
+
+
+def _instant(value: str, name: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(f"{name} must be a date-time like 2026-11-28T22:00:00+01:00", 2)
+    if parsed.tzinfo is None:
+        _fail(f"{name} needs a UTC offset, like 2026-11-28T22:00:00+01:00", 2)
+    return parsed
+
+
+@maintenance_app.command("add")
+def maintenance_add(
+    customer: Annotated[str, typer.Argument(help="customer key")],
+    start: Annotated[str, typer.Option(help="start, ISO 8601 with offset")],
+    end: Annotated[str, typer.Option(help="end, ISO 8601 with offset")],
+    instance: Annotated[str | None, typer.Option(help="one instance (default: all of the customer)")] = None,
+    reason: Annotated[str, typer.Option(help="why")] = "",
+    config: ConfigOption = None,
+) -> None:
+    """Plan a maintenance window."""
+    from collector.app import resolve_target
+    from collector.clock_setup import clock_from_settings
+    from collector.maintenance import MaintenanceError, add_window
+
+    settings = _config(config)
+    engine = _engine(settings)
+    starts, ends = _instant(start, "--start"), _instant(end, "--end")
+    try:
+        with engine.begin() as conn:
+            customer_id, instance_id = resolve_target(conn, customer, instance)
+            window_id = add_window(
+                conn,
+                customer_id,
+                instance_id,
+                starts,
+                ends,
+                reason,
+                clock_from_settings(settings.clock).now(),
+            )
+    except MaintenanceError as exc:
+        _fail(str(exc), 2)
+    typer.echo(f"maintenance window {window_id} planned")
+
+
+@maintenance_app.command("list")
+def maintenance_list(config: ConfigOption = None) -> None:
+    """Show maintenance windows."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from collector.maintenance import list_windows
+
+    settings = _config(config)
+    engine = _engine(settings)
+    with engine.connect() as conn:
+        rows = list_windows(conn)
+    table = Table("id", "customer", "instance", "starts", "ends", "reason")
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            row.customer,
+            row.instance or "(all)",
+            row.starts_at.isoformat(),
+            row.ends_at.isoformat(),
+            row.reason,
+        )
+    Console().print(table)
+
+
+@maintenance_app.command("remove")
+def maintenance_remove(
+    window_id: Annotated[int, typer.Argument(help="window id from 'maintenance list'")],
+    config: ConfigOption = None,
+) -> None:
+    """Remove a maintenance window."""
+    from collector.maintenance import remove_window
+
+    settings = _config(config)
+    engine = _engine(settings)
+    with engine.begin() as conn:
+        removed = remove_window(conn, window_id)
+    if not removed:
+        _fail(f"maintenance window {window_id} does not exist", 2)
+    typer.echo(f"maintenance window {window_id} removed")

@@ -47,12 +47,21 @@ class RetentionSettings:
 
 
 @dataclass(frozen=True)
+class NotificationSettings:
+    apprise_config: str | None = None  # path to an Apprise YAML file (channels by tag)
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "support@localhost"
+
+
+@dataclass(frozen=True)
 class CollectorConfig:
     database_url: str = "sqlite:///var/collector.db"
     server: ServerSettings = field(default_factory=ServerSettings)
     clock: ClockSettings = field(default_factory=ClockSettings)
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
     base_dir: Path = field(default_factory=Path.cwd)
 
 
@@ -68,6 +77,7 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "sweep_seconds": (int, float),
     },
     "retention": {"raw_report_days": int},
+    "notifications": {"apprise_config": str, "smtp_host": str, "smtp_port": int, "smtp_sender": str},
 }
 
 
@@ -85,7 +95,11 @@ def _check_types(data: dict[str, Any]) -> None:
             # bool is an int in Python: refuse true/false where a number is wanted.
             wrong_bool = isinstance(item, bool) and expected is not bool
             if wrong_bool or not isinstance(item, expected):
-                names = expected.__name__ if isinstance(expected, type) else "/".join(t.__name__ for t in expected)
+                names = (
+                    expected.__name__
+                    if isinstance(expected, type)
+                    else "/".join(t.__name__ for t in expected)
+                )
                 raise ConfigError(f"{section}.{key} must be a {names}, got {item!r}")
 
 
@@ -125,8 +139,14 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
             raise ConfigError(f"monitoring.damping.{kind} must be a whole number of at least 1")
     monitoring = MonitoringSettings(damping={"default": 2, **damping}, **monitoring_raw)
     if monitoring.silent_intervals < 1 or monitoring.agent_interval_seconds < 1:
-        raise ConfigError("monitoring.silent_intervals and monitoring.agent_interval_seconds must be at least 1")
+        raise ConfigError(
+            "monitoring.silent_intervals and monitoring.agent_interval_seconds must be at least 1"
+        )
     retention = RetentionSettings(**data.get("retention", {}))
+    notifications = NotificationSettings(**data.get("notifications", {}))
+    if notifications.apprise_config and not Path(notifications.apprise_config).is_absolute():
+        resolved = str((base_dir / notifications.apprise_config).resolve())
+        notifications = NotificationSettings(**{**notifications.__dict__, "apprise_config": resolved})
     url = data.get("database", {}).get("url", "sqlite:///var/collector.db")
     if not url.startswith(("sqlite://", "postgresql+psycopg://")):
         raise ConfigError("database.url must start with sqlite:/// or postgresql+psycopg://")
@@ -136,6 +156,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
         clock=clock,
         monitoring=monitoring,
         retention=retention,
+        notifications=notifications,
         base_dir=base_dir,
     )
 

@@ -1,9 +1,72 @@
-"""Command-line registration (placeholder until this package's commands land)."""
+"""Command-line registration for the simulator (`sim odoo`); the lead adds `demo` later."""
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 import typer
+
+SERIES = ("14.0", "15.0", "16.0", "17.0", "18.0", "19.0")
+
+sim_app = typer.Typer(help="Simulated services for tests and the demo.", no_args_is_help=True)
+
+
+@sim_app.command("odoo")
+def sim_odoo(
+    port: int = typer.Option(8069, "--port", help="TCP port on 127.0.0.1."),
+    version: str = typer.Option("17.0", "--version", help="Odoo series: " + ", ".join(SERIES) + "."),
+    users: int = typer.Option(5, "--users", help="Active internal users, admin included."),
+    portal_users: int = typer.Option(2, "--portal-users", help="Active portal (share) users."),
+    db: str = typer.Option("demo", "--db", help="Database name."),
+    addons_path: str | None = typer.Option(
+        None, "--addons-path", help="Comma-separated addons folders whose modules count as installed."
+    ),
+    api_key: str | None = typer.Option(
+        None,
+        "--api-key",
+        envvar="ODOO_SIM_API_KEY",
+        help="API key accepted besides the password (needed on 19).",
+    ),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+) -> None:
+    """Run a fake Odoo speaking XML-RPC, JSON-RPC, the /web routes and JSON-2 (19), with fault injection."""
+    from demo.sim import OdooSimulator
+
+    paths = [Path(part.strip()) for part in addons_path.split(",") if part.strip()] if addons_path else None
+    for path in paths or []:
+        if not path.is_dir():
+            typer.echo(f"--addons-path {path} is not a folder: give existing addons folders.", err=True)
+            raise typer.Exit(2)
+    try:
+        simulator = OdooSimulator(
+            version=version,
+            users=users,
+            portal_users=portal_users,
+            db=db,
+            api_key=api_key,
+            addons_path=paths,
+            host=host,
+            port=port,
+        )
+    except ValueError as error:
+        typer.echo(f"{error}.", err=True)
+        raise typer.Exit(2) from None
+    try:
+        simulator.start()
+    except OSError as error:
+        simulator.stop()
+        typer.echo(f"Cannot listen on {host}:{port} ({error.strerror}): choose another --port.", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(
+        f"Odoo {version} simulator on {simulator.url} (database {db!r}, login admin/admin). "
+        f"Addons: {', '.join(str(p) for p in simulator.addons_paths)}. "
+        f"Faults: POST {simulator.url}/__sim__/control. Ctrl-C stops."
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        simulator.serve_forever()
 
 
 def register(app: typer.Typer) -> None:
-    """Add this package's commands to the root application."""
+    """Add `sim odoo` to the root application."""
+    app.add_typer(sim_app, name="sim")

@@ -1,0 +1,1 @@
+"""The checks the agent runs, each a function that returns CheckResult values."""

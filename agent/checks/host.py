@@ -1,0 +1,93 @@
+"""Host figures via psutil: CPU, load, memory, swap, disks, Odoo workers, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+from agent.checks.common import result
+from agent.report import CheckResult, Disk, HostFigures, Status
+
+# Pseudo and read-only image file systems say nothing about space for Odoo.
+_IGNORED_FS = {"squashfs", "tmpfs", "devtmpfs", "overlay", "iso9660", "proc", "sysfs", "nsfs"}
+_ODOO_MARKERS = ("odoo-bin", "openerp-server", "odoo.py")
+
+
+def _is_odoo(cmdline: list[str] | None) -> bool:
+    return bool(cmdline) and any(marker in part for part in cmdline or [] for marker in _ODOO_MARKERS)
+
+
+def collect_host(
+    disk_warn: float, disk_critical: float, local_postgres: bool = False
+) -> tuple[HostFigures, list[CheckResult]]:
+    import psutil
+
+    disks: list[Disk] = []
+    checks: list[CheckResult] = []
+    for partition in psutil.disk_partitions(all=False):
+        if partition.fstype in _IGNORED_FS or len(disks) >= 64:
+            continue
+        try:
+            usage = psutil.disk_usage(partition.mountpoint)
+        except OSError:
+            continue
+        disks.append(Disk(partition.mountpoint, float(usage.percent), int(usage.total), int(usage.used)))
+    for disk in disks:
+        status: Status = "failing" if disk.percent >= disk_warn else "ok"
+        critical = disk.percent >= disk_critical
+        checks.append(
+            result(
+                f"host.disk:{disk.mount}",
+                "disk",
+                status,
+                name=disk.mount,
+                value=disk.percent,
+                unit="percent",
+                detail=f"{disk.mount} {disk.percent:.1f}% used",
+                impact="high" if critical else "medium",
+                scope="organisation",
+            )
+        )
+
+    workers = 0
+    workers_rss = 0
+    postgres = False
+    attrs: list[str] = ["name", "cmdline", "memory_info"]
+    for process in psutil.process_iter(attrs):
+        info: dict[str, Any] = process.info
+        name = info.get("name") or ""
+        if name in ("postgres", "postmaster"):
+            postgres = True
+        elif _is_odoo(info.get("cmdline")):
+            workers += 1
+            memory = info.get("memory_info")
+            workers_rss += int(memory.rss) if memory is not None else 0
+    if local_postgres:
+        checks.append(
+            result(
+                "host.postgres",
+                "host",
+                "ok" if postgres else "failing",
+                name="postgresql",
+                detail="PostgreSQL " + ("runs" if postgres else "does not run") + " on this host",
+                impact="high",
+                scope="organisation",
+            )
+        )
+
+    load1, load5, load15 = os.getloadavg()
+    figures = HostFigures(
+        hostname=socket.gethostname(),
+        cpu_percent=float(psutil.cpu_percent(interval=None)),
+        load1=round(load1, 2),
+        load5=round(load5, 2),
+        load15=round(load15, 2),
+        memory_percent=float(psutil.virtual_memory().percent),
+        swap_percent=float(psutil.swap_memory().percent),
+        disks=disks,
+        odoo_workers=workers,
+        odoo_workers_rss_bytes=workers_rss,
+        postgres_running=True if postgres else (False if local_postgres else None),
+    )
+    return figures, checks

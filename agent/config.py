@@ -1,0 +1,409 @@
+"""The agent's TOML configuration: validated at start, errors name the key; secrets never printed."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+INTEGRATION_CHECKS = ("http", "tcp", "odoo_cron", "queue_job", "mail", "freshness")
+IMPACTS = ("low", "medium", "high")
+SCOPES = ("one-user", "multiple-users", "organisation")
+PROTOCOLS = ("auto", "xmlrpc", "json2")
+SECRET_KEYS = ("api_key", "password", "token")
+
+# Policy section 8: what a failing integration means unless the integration says otherwise.
+DEFAULT_IMPACT_SCOPE: dict[str, tuple[str, str]] = {
+    "http": ("medium", "multiple-users"),
+    "tcp": ("medium", "multiple-users"),
+    "freshness": ("medium", "multiple-users"),
+    "queue_job": ("medium", "multiple-users"),
+    "mail": ("medium", "multiple-users"),
+    "odoo_cron": ("low", "multiple-users"),
+}
+
+
+class ConfigError(ValueError):
+    """One sentence naming the key and what to do."""
+
+
+@dataclass(frozen=True)
+class Integration:
+    name: str
+    check: str
+    impact: str
+    scope: str
+    interval: float
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    url: str
+    database: str
+    login: str
+    secret: str = field(repr=False)
+    secret_is_api_key: bool
+    protocol: str
+    timeout: float
+    retries: int
+    verify: bool | str
+    slow_ms: float
+    addons_paths: tuple[Path, ...]
+    integrations: tuple[Integration, ...]
+
+
+@dataclass(frozen=True)
+class Collector:
+    url: str | None
+    token: str | None = field(repr=False)
+    ca_bundle: str | None
+    timeout: float
+
+
+@dataclass(frozen=True)
+class Intervals:
+    availability: float
+    integrations: float
+    host: float
+    counts: float
+
+
+@dataclass(frozen=True)
+class AgentConfig:
+    agent_id: str
+    state_dir: Path
+    collector: Collector
+    intervals: Intervals
+    instances: tuple[Instance, ...]
+    spool_max_bytes: int
+    spool_max_age_hours: float
+    exporter_listen: tuple[str, int] | None
+    counts_in_child: bool
+    disk_warn_percent: float
+    disk_critical_percent: float
+    local_postgres: bool = False
+
+
+class _Reader:
+    """Typed access to a TOML table that reports problems with the full key path."""
+
+    def __init__(self, table: dict[str, Any], path: str) -> None:
+        self.table = table
+        self.path = path
+        self.used: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self.path}.{name}" if self.path else name
+
+    def raw(self, name: str) -> Any:
+        self.used.add(name)
+        return self.table.get(name)
+
+    def string(self, name: str, default: str | None = None, required: bool = False) -> str | None:
+        value = self.raw(name)
+        if value is None:
+            if required:
+                raise ConfigError(f"{self.key(name)} is missing: add it to the configuration")
+            return default
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise ConfigError(f"{self.key(name)} must be a non-empty string")
+        return value
+
+    def number(self, name: str, default: float, minimum: float = 0.0) -> float:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            raise ConfigError(f"{self.key(name)} must be a number at or above {minimum:g}")
+        return float(value)
+
+    def integer(self, name: str, default: int, minimum: int = 0) -> int:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ConfigError(f"{self.key(name)} must be a whole number at or above {minimum}")
+        return value
+
+    def boolean(self, name: str, default: bool) -> bool:
+        value = self.raw(name)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise ConfigError(f"{self.key(name)} must be true or false")
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.string(name, default)
+        assert value is not None
+        if value not in choices:
+            raise ConfigError(f"{self.key(name)} is {value!r}: use one of {', '.join(choices)}")
+        return value
+
+    def table_of(self, name: str) -> _Reader:
+        value = self.raw(name)
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise ConfigError(f"{self.key(name)} must be a table ([{self.key(name)}])")
+        return _Reader(value, self.key(name))
+
+    def secret(self, name: str, environ: dict[str, str]) -> str | None:
+        """A secret from `name` in the file or from the variable named by `name_env`."""
+        inline = self.string(name)
+        variable = self.string(f"{name}_env")
+        if inline is not None and variable is not None:
+            raise ConfigError(f"{self.key(name)} and {self.key(name + '_env')} are both set: keep one")
+        if variable is not None:
+            value = environ.get(variable)
+            if not value:
+                raise ConfigError(
+                    f"{self.key(name + '_env')} names {variable}, which is empty or unset: export it"
+                )
+            return value
+        return inline
+
+    def reject_unknown(self) -> None:
+        unknown = sorted(set(self.table) - self.used)
+        if unknown:
+            raise ConfigError(f"{self.key(unknown[0])} is not a known setting: check its spelling")
+
+
+def _check_permissions(path: Path, data: dict[str, Any]) -> None:
+    """A file holding secrets must not be readable by group or others."""
+    if not _holds_secret(data):
+        return
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise ConfigError(
+            f"{path} holds secrets but others can read it (mode {stat.S_IMODE(mode):o}): "
+            f"run 'chmod 600 {path}' or move the secrets to environment variables"
+        )
+
+
+def _holds_secret(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any((key in SECRET_KEYS and item) or _holds_secret(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_holds_secret(item) for item in value)
+    return False
+
+
+def load_config(path: Path, environ: dict[str, str] | None = None) -> AgentConfig:
+    """Read and validate the configuration file; ConfigError says what to fix."""
+    env = dict(os.environ if environ is None else environ)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path} does not exist: give the agent's configuration with --config") from None
+    except OSError as error:
+        raise ConfigError(
+            f"{path} cannot be read ({error.strerror}): check the path and its permissions"
+        ) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} is not valid TOML ({error}): fix the syntax") from None
+    _check_permissions(path, data)
+    return parse_config(data, env, base_dir=path.parent)
+
+
+def parse_config(data: dict[str, Any], environ: dict[str, str], base_dir: Path) -> AgentConfig:
+    top = _Reader(data, "")
+    agent_id = top.string("agent_id", required=True)
+    assert agent_id is not None
+    state_dir = Path(top.string("state_dir", "state") or "state")
+    if not state_dir.is_absolute():
+        state_dir = base_dir / state_dir
+
+    intervals_table = top.table_of("intervals")
+    intervals = Intervals(
+        availability=intervals_table.number("availability", 60.0, minimum=1),
+        integrations=intervals_table.number("integrations", 60.0, minimum=1),
+        host=intervals_table.number("host", 60.0, minimum=1),
+        counts=intervals_table.number("counts", 3600.0, minimum=1),
+    )
+    intervals_table.reject_unknown()
+
+    collector_table = top.table_of("collector")
+    collector_url = collector_table.string("url")
+    if collector_url is not None and not collector_url.startswith(("http://", "https://")):
+        raise ConfigError("collector.url must start with https:// (or http:// for a local test)")
+    collector = Collector(
+        url=collector_url,
+        token=collector_table.secret("token", environ),
+        ca_bundle=collector_table.string("ca_bundle"),
+        timeout=collector_table.number("timeout", 10.0, minimum=0.1),
+    )
+    if collector.url and not collector.token:
+        raise ConfigError(
+            "collector.token is missing: set it (or collector.token_env) to the enrolment token"
+        )
+    if collector.ca_bundle and not Path(collector.ca_bundle).is_file():
+        raise ConfigError(f"collector.ca_bundle {collector.ca_bundle} is not a file: give a PEM CA bundle")
+    collector_table.reject_unknown()
+
+    spool = top.table_of("spool")
+    spool_max_bytes = spool.integer("max_bytes", 50 * 2**20, minimum=1024)
+    spool_max_age_hours = spool.number("max_age_hours", 7 * 24.0, minimum=0.01)
+    spool.reject_unknown()
+
+    exporter = top.table_of("exporter")
+    listen = exporter.string("listen")
+    exporter.reject_unknown()
+    exporter_listen = _parse_listen(listen) if listen else None
+
+    host = top.table_of("host")
+    disk_warn = host.number("disk_warn_percent", 90.0, minimum=1)
+    disk_critical = host.number("disk_critical_percent", 97.0, minimum=1)
+    local_postgres = host.boolean("local_postgres", False)
+    host.reject_unknown()
+
+    counts_in_child = top.boolean("counts_in_child", True)
+
+    raw_instances = top.raw("instances")
+    if not isinstance(raw_instances, list) or not raw_instances:
+        raise ConfigError(
+            "instances is missing: add at least one [[instances]] table with name, url and database"
+        )
+    instances = tuple(
+        _parse_instance(item, f"instances[{index}]", environ, intervals)
+        for index, item in enumerate(raw_instances)
+    )
+    names = [instance.name for instance in instances]
+    if len(set(names)) != len(names):
+        raise ConfigError("instances: two instances share a name; give each a unique name")
+    top.reject_unknown()
+    return AgentConfig(
+        agent_id=agent_id,
+        state_dir=state_dir,
+        collector=collector,
+        intervals=intervals,
+        instances=instances,
+        spool_max_bytes=spool_max_bytes,
+        spool_max_age_hours=spool_max_age_hours,
+        exporter_listen=exporter_listen,
+        counts_in_child=counts_in_child,
+        disk_warn_percent=disk_warn,
+        disk_critical_percent=disk_critical,
+        local_postgres=local_postgres,
+    )
+
+
+def _parse_listen(value: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"exporter.listen is {value!r}: use host:port, e.g. 127.0.0.1:9469")
+    return host or "127.0.0.1", int(port)
+
+
+def _parse_instance(item: Any, path: str, environ: dict[str, str], intervals: Intervals) -> Instance:
+    if not isinstance(item, dict):
+        raise ConfigError(f"{path} must be a table ([[instances]])")
+    table = _Reader(item, path)
+    name = table.string("name", required=True)
+    url = table.string("url", required=True)
+    database = table.string("database", required=True)
+    assert name and url and database is not None
+    if not url.startswith(("http://", "https://")):
+        raise ConfigError(f"{path}.url must start with https:// or http://")
+    login = table.string("login", "admin") or "admin"
+    api_key = table.secret("api_key", environ)
+    password = table.secret("password", environ)
+    if api_key and password:
+        raise ConfigError(f"{path}.api_key and {path}.password are both set: keep the API key")
+    if not api_key and not password:
+        raise ConfigError(f"{path}.api_key is missing: set it (or {path}.api_key_env) to an Odoo API key")
+    verify: bool | str = True
+    ca_bundle = table.string("ca_bundle")
+    if ca_bundle:
+        if not Path(ca_bundle).is_file():
+            raise ConfigError(f"{path}.ca_bundle {ca_bundle} is not a file: give a PEM CA bundle")
+        verify = ca_bundle
+    addons = table.raw("addons_paths") or []
+    if not isinstance(addons, list) or not all(isinstance(entry, str) for entry in addons):
+        raise ConfigError(f"{path}.addons_paths must be a list of folder paths")
+    raw_integrations = table.raw("integrations") or []
+    if not isinstance(raw_integrations, list):
+        raise ConfigError(f"{path}.integrations must be a list of tables ([[instances.integrations]])")
+    integrations = tuple(
+        _parse_integration(entry, f"{path}.integrations[{index}]", intervals)
+        for index, entry in enumerate(raw_integrations)
+    )
+    names = [integration.name for integration in integrations]
+    if len(set(names)) != len(names):
+        raise ConfigError(f"{path}.integrations: two integrations share a name; give each a unique name")
+    instance = Instance(
+        name=name,
+        url=url.rstrip("/"),
+        database=database,
+        login=login,
+        secret=api_key or password or "",
+        secret_is_api_key=bool(api_key),
+        protocol=table.choice("protocol", PROTOCOLS, "auto"),
+        timeout=table.number("timeout", 10.0, minimum=0.1),
+        retries=table.integer("retries", 1, minimum=0),
+        verify=verify,
+        slow_ms=table.number("slow_ms", 2000.0, minimum=1),
+        addons_paths=tuple(Path(entry) for entry in addons),
+        integrations=integrations,
+    )
+    table.reject_unknown()
+    return instance
+
+
+_INTEGRATION_OPTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "http": {
+        "url": str,
+        "expect_status": int,
+        "keyword": str,
+        "max_latency_ms": (int, float),
+        "timeout": (int, float),
+    },
+    "tcp": {"host": str, "port": int, "timeout": (int, float)},
+    "odoo_cron": {"crons": list, "overdue_minutes": (int, float)},
+    "queue_job": {"channel": str, "model_name": str, "method_name": str, "threshold": int},
+    "mail": {"threshold": int},
+    "freshness": {"model": str, "domain": list, "field": str, "max_age_minutes": (int, float)},
+}
+_REQUIRED_OPTIONS = {
+    "http": ("url",),
+    "tcp": ("host", "port"),
+    "odoo_cron": ("crons",),
+    "freshness": ("model", "max_age_minutes"),
+}
+
+
+def _parse_integration(item: Any, path: str, intervals: Intervals) -> Integration:
+    if not isinstance(item, dict):
+        raise ConfigError(f"{path} must be a table")
+    table = _Reader(item, path)
+    name = table.string("name", required=True)
+    check = table.choice("check", INTEGRATION_CHECKS, "http")
+    assert name is not None
+    default_impact, default_scope = DEFAULT_IMPACT_SCOPE[check]
+    impact = table.choice("impact", IMPACTS, default_impact)
+    scope = table.choice("scope", SCOPES, default_scope)
+    interval = table.number("interval", intervals.integrations, minimum=1)
+    options: dict[str, Any] = {}
+    for key, kind in _INTEGRATION_OPTIONS[check].items():
+        value = table.raw(key)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise ConfigError(f"{path}.{key} has the wrong type for a {check} check")
+        options[key] = value
+    for key in _REQUIRED_OPTIONS.get(check, ()):
+        if key not in options:
+            raise ConfigError(f"{path}.{key} is missing: a {check} check needs it")
+    if check == "http" and not str(options["url"]).startswith(("http://", "https://")):
+        raise ConfigError(f"{path}.url must start with https:// or http://")
+    if check == "odoo_cron" and not all(isinstance(entry, str) for entry in options["crons"]):
+        raise ConfigError(f"{path}.crons must be a list of scheduled action names")
+    table.reject_unknown()
+    return Integration(name=name, check=check, impact=impact, scope=scope, interval=interval, options=options)

@@ -1,0 +1,35 @@
+"""Typed errors of the Odoo client: each says which of the usual problems happened."""
+
+from __future__ import annotations
+
+
+class OdooClientError(Exception):
+    """Base class; the message is a sentence fit for a check's detail."""
+
+
+class ServerDown(OdooClientError):
+    """Nothing answered: refused, reset, timed out or an HTTP 5xx without an Odoo body."""
+
+
+class NotOdoo(OdooClientError):
+    """Something answered, but not the way Odoo does."""
+
+
+class WrongDatabase(OdooClientError):
+    """The configured database does not exist on the server."""
+
+
+class DatabaseUnavailable(OdooClientError):
+    """Odoo answered, but its PostgreSQL did not."""
+
+
+class CredentialsRejected(OdooClientError):
+    """The login, password or API key was refused."""
+
+
+class RemoteError(OdooClientError):
+    """Odoo raised an error for the call itself (unknown model, bad field, access error)."""
+
+    def __init__(self, message: str, name: str | None = None) -> None:
+        super().__init__(message)
+        self.name = name

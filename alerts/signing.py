@@ -1,0 +1,56 @@
+"""Signed, expiring acknowledgement links. Expiry is checked against the injected clock, not the wall."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from alerts.clock import Clock
+
+_SALT = "prioritysupport.ack.v1"
+
+
+class InvalidAckToken(ValueError):
+    """The link is forged, damaged or expired."""
+
+
+@dataclass(frozen=True)
+class AckClaim:
+    subject_ref: str
+    recipient: str
+    expires: datetime
+
+
+class AckSigner:
+    def __init__(self, secret: str, clock: Clock, valid_for: timedelta = timedelta(hours=24)) -> None:
+        if len(secret) < 16:
+            raise ValueError("the acknowledgement secret must be at least 16 characters long")
+        self._secret = secret
+        self._clock = clock
+        self._valid_for = valid_for
+
+    def sign(self, subject_ref: str, recipient: str = "") -> str:
+        from itsdangerous import URLSafeSerializer
+
+        expires = self._clock.now() + self._valid_for
+        serializer = URLSafeSerializer(self._secret, salt=_SALT)
+        return str(serializer.dumps({"ref": subject_ref, "to": recipient, "exp": int(expires.timestamp())}))
+
+    def verify(self, token: str) -> AckClaim:
+        from datetime import UTC
+
+        from itsdangerous import BadSignature, URLSafeSerializer
+
+        serializer = URLSafeSerializer(self._secret, salt=_SALT)
+        try:
+            data = serializer.loads(token)
+            claim = AckClaim(
+                subject_ref=str(data["ref"]),
+                recipient=str(data.get("to", "")),
+                expires=datetime.fromtimestamp(int(data["exp"]), UTC),
+            )
+        except (BadSignature, KeyError, TypeError, ValueError) as error:
+            raise InvalidAckToken("this acknowledgement link is not valid: use the API or the CLI") from error
+        if self._clock.now() >= claim.expires:
+            raise InvalidAckToken("this acknowledgement link has expired: use the API or the CLI")
+        return claim

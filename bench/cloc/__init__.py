@@ -1,0 +1,1 @@
+"""Benchmark of the custom-code-line counter against its anchors."""

@@ -1,0 +1,5 @@
+"""python -m bench.sla"""
+
+from bench.sla.run import main
+
+main()

@@ -1,0 +1,138 @@
+"""Alertmanager intake: webhook payload version 4 -> incident tickets, one open ticket per fingerprint.
+
+Labels: `customer` (required, the customer key), `instance_name` or `instance` (an instance name of that
+customer, optional), and either `impact` + `scope` or a `severity` mapped below.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Connection, select
+
+from collector import tables as t
+from collector.after_commit import transaction
+from collector.contracts import contract_in_force
+from collector.policy.triage import parse_impact, parse_scope
+from collector.routing import RoutingEvent
+from collector.service import Collector
+from collector.tickets import OPEN_STATES, NewTicket
+
+log = logging.getLogger("prioritysupport.collector")
+
+SEVERITY = {
+    "critical": ("high", "organisation"),
+    "page": ("high", "organisation"),
+    "error": ("medium", "organisation"),
+    "warning": ("medium", "multiple-users"),
+    "info": ("low", "one-user"),
+}
+
+
+class AmAlert(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    status: str = Field(pattern="^(firing|resolved)$")
+    labels: dict[str, str]
+    annotations: dict[str, str] = Field(default_factory=dict)
+    fingerprint: str = Field(min_length=1, max_length=200)
+    startsAt: str | None = None
+    endsAt: str | None = None
+    generatorURL: str | None = None
+
+
+class AmWebhook(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    version: str = Field(pattern="^4$")
+    status: str
+    alerts: list[AmAlert] = Field(max_length=1000)
+
+
+def register_alertmanager(app: FastAPI, collector: Collector) -> None:
+    @app.post("/api/v1/alertmanager")
+    def alertmanager_webhook(payload: AmWebhook) -> dict[str, Any]:
+        results = []
+        with transaction(collector.engine) as conn:
+            for alert in payload.alerts:
+                results.append(handle_alert(conn, collector, alert))
+        return {"results": results}
+
+
+def _classify(labels: dict[str, str]) -> tuple[str, str]:
+    if labels.get("impact") and labels.get("scope"):
+        try:  # Dutch aliases are fine; anything else falls back to the severity mapping
+            return parse_impact(labels["impact"]).value, parse_scope(labels["scope"]).value
+        except ValueError:
+            log.warning("alert labels impact/scope not understood; using severity instead")
+    return SEVERITY.get(labels.get("severity", "").lower(), ("medium", "multiple-users"))
+
+
+def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict[str, Any]:
+    key = f"alertmanager:{alert.fingerprint}"
+    customer = conn.execute(
+        select(t.customers).where(t.customers.c.key == alert.labels.get("customer", ""))
+    ).first()
+    if customer is None:
+        log.warning("alert %s ignored: label customer does not name a known customer", alert.fingerprint)
+        return {
+            "fingerprint": alert.fingerprint,
+            "result": "ignored",
+            "reason": "unknown or missing customer label",
+        }
+    open_ticket = conn.execute(
+        select(t.tickets).where((t.tickets.c.external_key == key) & t.tickets.c.state.in_(OPEN_STATES))
+    ).first()
+    name = alert.labels.get("alertname", "alert")
+    summary = alert.annotations.get("summary") or alert.annotations.get("description") or ""
+    if alert.status == "resolved":
+        if open_ticket is None:
+            return {"fingerprint": alert.fingerprint, "result": "nothing open"}
+        collector.tickets.event(
+            conn, open_ticket.id, "recovered", f"Alertmanager: {name} resolved", actor="alertmanager"
+        )
+        paged = bool(collector.outbox.paged_recipients(conn, open_ticket.number))
+        collector.router.route(
+            conn,
+            RoutingEvent(
+                name="condition_recovered",
+                subject_ref=open_ticket.number,
+                customer_id=customer.id,
+                ticket_id=open_ticket.id,
+                fields={"paged": paged, "priority": open_ticket.priority},
+                values={"ticket": open_ticket.number, "subject": open_ticket.subject},
+                language=open_ticket.language,
+            ),
+        )
+        return {"fingerprint": alert.fingerprint, "result": "resolved noted", "ticket": open_ticket.number}
+    if open_ticket is not None:
+        return {"fingerprint": alert.fingerprint, "result": "already open", "ticket": open_ticket.number}
+    instance_label = alert.labels.get("instance_name") or alert.labels.get("instance")
+    instance_id = None
+    if instance_label:
+        instance_id = conn.execute(
+            select(t.instances.c.id).where(
+                (t.instances.c.customer_id == customer.id) & (t.instances.c.name == instance_label)
+            )
+        ).scalar()
+    impact, scope = _classify(alert.labels)
+    contract = contract_in_force(conn, customer.id, collector.clock.now().date())
+    opened = collector.tickets.create(
+        conn,
+        NewTicket(
+            customer_id=customer.id,
+            instance_id=instance_id,
+            subject=f"{name}: {summary}"[:300] if summary else name,
+            description="\n".join(f"{k}={v}" for k, v in sorted(alert.labels.items())),
+            category="incident",
+            impact=impact,
+            scope=scope,
+            source="alertmanager",
+            external_key=key,
+            premium=bool(contract and contract.premium),
+            language=customer.language,
+            actor="alertmanager",
+        ),
+    )
+    return {"fingerprint": alert.fingerprint, "result": "opened", "ticket": opened.number}

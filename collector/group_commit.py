@@ -1,0 +1,103 @@
+"""One writer thread that batches work from concurrent requests into one transaction.
+
+Each request waits on a future that is completed only after its batch has committed, so a report is
+acknowledged only once it is durable. A failing item is rolled back alone (a savepoint per item).
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Connection, Engine
+
+Item = TypeVar("Item")
+
+_STOP = object()
+
+
+@dataclass
+class _Pending(Generic[Item]):
+    item: Item
+    future: Future[Any]
+
+
+class GroupCommitWriter(Generic[Item]):
+    def __init__(
+        self,
+        engine: Engine,
+        handle: Callable[[Connection, Item], Any],
+        *,
+        max_batch: int = 256,
+        name: str = "group-commit",
+    ) -> None:
+        self._engine = engine
+        self._handle = handle
+        self._max_batch = max_batch
+        self._queue: queue.Queue[Any] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        self._started = False
+        self.batches = 0
+        self.items = 0
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def submit(self, item: Item) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._queue.put(_Pending(item, future))
+        return future
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._started:
+            self._queue.put(_STOP)
+            self._thread.join(timeout)
+            self._started = False
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is _STOP:
+                return
+            batch: list[_Pending[Item]] = [first]
+            stop_after = False
+            while len(batch) < self._max_batch:
+                try:
+                    more = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if more is _STOP:
+                    stop_after = True
+                    break
+                batch.append(more)
+            self._write(batch)
+            if stop_after:
+                return
+
+    def _write(self, batch: list[_Pending[Item]]) -> None:
+        results: list[tuple[_Pending[Item], bool, Any]] = []
+        try:
+            with self._engine.begin() as conn:
+                for pending in batch:
+                    try:
+                        with conn.begin_nested():
+                            results.append((pending, True, self._handle(conn, pending.item)))
+                    except Exception as exc:  # one bad item must not sink the batch
+                        results.append((pending, False, exc))
+        except Exception as exc:  # the commit itself failed: nobody is acknowledged
+            for pending in batch:
+                pending.future.set_exception(exc)
+            return
+        self.batches += 1
+        self.items += len(batch)
+        for pending, ok, value in results:
+            if ok:
+                pending.future.set_result(value)
+            else:
+                pending.future.set_exception(value)

@@ -1,0 +1,312 @@
+"""From checks to incident tickets: conditions per (instance, check), damping, flips, one ticket each."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, select, update
+
+from alerts.clock import Clock
+from collector import tables as t
+from collector.conditions import ConditionState, Transition, step
+from collector.config import MonitoringSettings
+from collector.contracts import contract_in_force
+from collector.incident_defaults import Classification, classify
+from collector.maintenance import in_maintenance
+from collector.routing import Router, RoutingEvent
+from collector.tickets import OPEN_STATES, NewTicket, TicketService
+
+log = logging.getLogger("prioritysupport.collector")
+
+PROBE_KEY = "collector.probe"
+Probe = Callable[[str, float], bool]  # (url, timeout seconds) -> the instance answered
+
+
+def http_probe(url: str, timeout: float) -> bool:
+    """The instance answers HTTP at all (any status below 500) from outside."""
+    import requests
+
+    try:
+        response = requests.get(url, timeout=timeout, allow_redirects=True)
+    except requests.RequestException:
+        return False
+    return response.status_code < 500
+
+
+@dataclass(frozen=True)
+class Observation:
+    key: str
+    kind: str
+    status: str
+    detail: str | None = None
+    value: float | None = None
+    impact: str | None = None
+    scope: str | None = None
+    integration: str | None = None
+
+
+def observations_from_report(checks: Iterable[Mapping[str, Any]]) -> list[Observation]:
+    return [
+        Observation(
+            key=c["key"],
+            kind=c["kind"],
+            status=c["status"],
+            detail=c.get("detail"),
+            value=c.get("value"),
+            impact=c.get("impact"),
+            scope=c.get("scope"),
+            integration=c.get("integration"),
+        )
+        for c in checks
+    ]
+
+
+class Monitor:
+    def __init__(
+        self,
+        clock: Clock,
+        settings: MonitoringSettings,
+        tickets: TicketService,
+        router: Router,
+        *,
+        check_overrides: Mapping[str, Classification] | None = None,
+        integration_overrides: Mapping[str, Classification] | None = None,
+        probe: Probe = http_probe,
+    ) -> None:
+        self.clock = clock
+        self.settings = settings
+        self.tickets = tickets
+        self.router = router
+        self.check_overrides = dict(check_overrides or {})
+        self.integration_overrides = dict(integration_overrides or {})
+        self.probe = probe
+
+    # -- observations ------------------------------------------------------------------------------------
+
+    def observe(self, conn: Connection, instance_id: int, observations: list[Observation]) -> None:
+        """Apply one report's checks. Cheap when all is well: one SELECT and no writes."""
+        now = self.clock.now()
+        existing = {
+            row.check_key: row
+            for row in conn.execute(select(t.conditions).where(t.conditions.c.instance_id == instance_id))
+        }
+        for obs in observations:
+            row = existing.get(obs.key)
+            if row is None and obs.status != "failing":
+                continue  # healthy and never failed: nothing to remember
+            self._apply(conn, instance_id, row, obs, now)
+
+    def _apply(
+        self, conn: Connection, instance_id: int, row: Row[Any] | None, obs: Observation, now: datetime
+    ) -> None:
+        state = ConditionState(row.state) if row else ConditionState.OK
+        count = row.consecutive_failures if row else 0
+        needed = 1 if obs.key == PROBE_KEY else self.settings.failures_needed(obs.kind)
+        result = step(state, count, obs.status, needed)
+        if row is None:
+            condition_id = conn.execute(
+                t.conditions.insert()
+                .values(
+                    instance_id=instance_id,
+                    check_key=obs.key,
+                    kind=obs.kind,
+                    state=result.state.value,
+                    consecutive_failures=result.consecutive_failures,
+                    since=now,
+                    last_checked_at=now,
+                    detail=obs.detail,
+                    integration=obs.integration,
+                )
+                .returning(t.conditions.c.id)
+            ).scalar_one()
+        else:
+            condition_id = row.id
+            if (
+                result.state is state
+                and result.consecutive_failures == count
+                and state is not ConditionState.FAILING
+            ):
+                return
+            values: dict[str, Any] = {
+                "consecutive_failures": result.consecutive_failures,
+                "last_checked_at": now,
+                "detail": obs.detail,
+            }
+            if result.state is not state:
+                values.update(state=result.state.value, since=now)
+            conn.execute(update(t.conditions).where(t.conditions.c.id == condition_id).values(**values))
+        if result.state is not state:
+            conn.execute(
+                t.flips.insert().values(
+                    condition_id=condition_id,
+                    at=now,
+                    old_state=state.value,
+                    new_state=result.state.value,
+                    detail=obs.detail,
+                )
+            )
+        if result.state is ConditionState.FAILING:
+            classification = classify(
+                obs.kind,
+                value=obs.value,
+                integration=obs.integration,
+                agent_impact=obs.impact,
+                agent_scope=obs.scope,
+                check_override=self.check_overrides.get(obs.key),
+                integration_overrides=self.integration_overrides,
+            )
+            conn.execute(
+                update(t.conditions)
+                .where(t.conditions.c.id == condition_id)
+                .values(impact=classification.impact, scope=classification.scope)
+            )
+            self.ensure_ticket(conn, condition_id, reopened=result.transition is Transition.OPENED)
+        elif result.transition is Transition.RECOVERED:
+            self._recovered(conn, condition_id, obs.detail)
+
+    # -- tickets -----------------------------------------------------------------------------------------
+
+    def ensure_ticket(self, conn: Connection, condition_id: int, *, reopened: bool = False) -> str | None:
+        """Open the condition's ticket unless one is open, or maintenance or a silence holds it back."""
+        now = self.clock.now()
+        cond = conn.execute(
+            select(t.conditions, t.instances.c.customer_id, t.instances.c.name.label("instance_name"))
+            .join(t.instances, t.instances.c.id == t.conditions.c.instance_id)
+            .where(t.conditions.c.id == condition_id)
+        ).one()
+        if cond.ticket_id is not None:
+            ticket = conn.execute(select(t.tickets).where(t.tickets.c.id == cond.ticket_id)).first()
+            if ticket is not None and ticket.state in OPEN_STATES:
+                if reopened:
+                    self.tickets.event(
+                        conn, ticket.id, "condition", f"{cond.check_key} failing again: {cond.detail or ''}"
+                    )
+                return str(ticket.number)
+        if cond.silenced_until is not None and cond.silenced_until > now:
+            return None
+        if in_maintenance(conn, cond.customer_id, cond.instance_id, now):
+            return None
+        customer = conn.execute(select(t.customers).where(t.customers.c.id == cond.customer_id)).one()
+        contract = contract_in_force(conn, cond.customer_id, now.date())
+        opened = self.tickets.create(
+            conn,
+            NewTicket(
+                customer_id=cond.customer_id,
+                instance_id=cond.instance_id,
+                subject=f"{cond.instance_name}: {cond.check_key} failing",
+                description=cond.detail or "",
+                category="incident",
+                impact=cond.impact,
+                scope=cond.scope,
+                source="monitoring",
+                external_key=f"condition:{cond.id}",
+                premium=bool(contract and contract.premium),
+                language=customer.language,
+                actor="monitoring",
+            ),
+        )
+        conn.execute(
+            update(t.conditions).where(t.conditions.c.id == condition_id).values(ticket_id=opened.ticket_id)
+        )
+        return opened.number
+
+    def _recovered(self, conn: Connection, condition_id: int, detail: str | None) -> None:
+        cond = conn.execute(
+            select(t.conditions, t.instances.c.customer_id)
+            .join(t.instances, t.instances.c.id == t.conditions.c.instance_id)
+            .where(t.conditions.c.id == condition_id)
+        ).one()
+        if cond.ticket_id is None:
+            return
+        ticket = conn.execute(select(t.tickets).where(t.tickets.c.id == cond.ticket_id)).one()
+        if ticket.state not in OPEN_STATES:
+            return
+        self.tickets.event(conn, ticket.id, "recovered", f"{cond.check_key} recovered", actor="monitoring")
+        paged = bool(self.router._paged_lookup and self.router._paged_lookup(conn, ticket.number))
+        self.router.route(
+            conn,
+            RoutingEvent(
+                name="condition_recovered",
+                subject_ref=ticket.number,
+                customer_id=cond.customer_id,
+                ticket_id=ticket.id,
+                fields={"paged": paged, "priority": ticket.priority},
+                values={"ticket": ticket.number, "subject": ticket.subject, "detail": detail or ""},
+                language=ticket.language,
+            ),
+        )
+
+    # -- periodic ---------------------------------------------------------------------------------------
+
+    def open_held_tickets(self, conn: Connection) -> int:
+        """Conditions still failing after a maintenance window or silence ended open their ticket now."""
+        opened = 0
+        failing = conn.execute(
+            select(t.conditions.c.id, t.conditions.c.ticket_id).where(
+                t.conditions.c.state == ConditionState.FAILING.value
+            )
+        ).all()
+        for condition_id, ticket_id in failing:
+            if ticket_id is not None:
+                state = conn.execute(select(t.tickets.c.state).where(t.tickets.c.id == ticket_id)).scalar()
+                if state in OPEN_STATES:
+                    continue
+            if self.ensure_ticket(conn, condition_id) is not None:
+                opened += 1
+        return opened
+
+    def silent_instances(self, conn: Connection) -> list[Row[Any]]:
+        cutoff = self.clock.now() - timedelta(
+            seconds=self.settings.agent_interval_seconds * self.settings.silent_intervals
+        )
+        return list(
+            conn.execute(
+                select(t.instances).where(
+                    t.instances.c.last_report_at.is_not(None)
+                    & (t.instances.c.last_report_at < cutoff)
+                    & t.instances.c.agent_silent.is_(False)
+                )
+            )
+        )
+
+    def handle_silent(self, conn: Connection, instance: Row[Any], answered: bool) -> None:
+        """Called with the result of the outside probe (done outside any transaction)."""
+        conn.execute(update(t.instances).where(t.instances.c.id == instance.id).values(agent_silent=True))
+        if answered:
+            customer_key = conn.execute(
+                select(t.customers.c.key).where(t.customers.c.id == instance.customer_id)
+            ).scalar_one()
+            self.router.route(
+                conn,
+                RoutingEvent(
+                    name="agent_silent",
+                    subject_ref=f"instance:{customer_key}/{instance.name}",
+                    customer_id=instance.customer_id,
+                    values={"instance": instance.name, "url": instance.url},
+                    dedup_key=f"agent-silent:{instance.id}",
+                ),
+            )
+            return
+        self.observe(
+            conn,
+            instance.id,
+            [
+                Observation(
+                    PROBE_KEY,
+                    "unreachable",
+                    "failing",
+                    detail=f"agent silent and {instance.url} does not answer",
+                )
+            ],
+        )
+
+    def agent_back(self, conn: Connection, instance_id: int) -> None:
+        """A report arrived from an instance marked silent: its outside-probe condition recovers."""
+        conn.execute(update(t.instances).where(t.instances.c.id == instance_id).values(agent_silent=False))
+        self.observe(
+            conn, instance_id, [Observation(PROBE_KEY, "unreachable", "ok", detail="agent reports again")]
+        )

@@ -1,0 +1,64 @@
+"""The agent's report schema, compiled once; errors are one sentence naming the field."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "agent" / "schema" / "report-v1.json"
+
+
+class ReportInvalid(ValueError):
+    """The report does not match the schema; `field` is a JSON path like checks/2/status."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _path(parts: Any) -> str:
+    return "/".join(str(part) for part in parts) or "(document)"
+
+
+def validate_report(document: Any) -> None:
+    """Raise ReportInvalid for the most relevant problem; formats the schema leaves open are checked here."""
+    from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+
+    validator = _validator()
+    error = best_match(validator.iter_errors(document))
+    if error is not None:
+        message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
+        raise ReportInvalid(_path(error.absolute_path), message)
+    _check_instant(document.get("sent_at"), "sent_at")
+    for index, check in enumerate(document.get("checks", ())):
+        _check_instant(check.get("checked_at"), f"checks/{index}/checked_at")
+    counts = document.get("counts") or {}
+    _check_instant(counts.get("counted_at"), "counts/counted_at")
+
+
+def _check_instant(value: Any, field: str) -> None:
+    if value is None:
+        return
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ReportInvalid(field, f"{value!r} is not an ISO 8601 date-time") from None
+    if parsed.tzinfo is None:
+        raise ReportInvalid(field, f"{value!r} needs a UTC offset, for example 2026-11-27T16:30:00+00:00")
+
+
+def warm_up() -> None:
+    """Compile the validator before the first request."""
+    _validator()

@@ -1,0 +1,170 @@
+"""Wiring: one engine, one clock, the outbox, the ticket core, the router and the monitor of a process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+from sqlalchemy import Connection, Engine, select
+
+from alerts.clock import Clock
+from alerts.metrics import DeliveryMetrics
+from alerts.outbox import Outbox
+from collector import tables as t
+from collector.after_commit import after_commit, transaction
+from collector.agent_auth import AgentDirectory
+from collector.clock_setup import clock_from_settings
+from collector.config import CollectorConfig
+from collector.contracts import contract_in_force
+from collector.database import make_engine
+from collector.group_commit import GroupCommitWriter
+from collector.ingest import IncomingReport, ReportStore
+from collector.metrics import DatabaseGauges, IngestMetrics
+from collector.monitoring import Monitor, Probe, http_probe
+from collector.routing import Router, RoutingEvent
+from collector.tickets import TicketOpened, TicketService
+
+log = logging.getLogger("prioritysupport.collector")
+
+
+@dataclass
+class Collector:
+    config: CollectorConfig
+    engine: Engine
+    clock: Clock
+    outbox: Outbox
+    tickets: TicketService
+    router: Router
+    monitor: Monitor
+    directory: AgentDirectory
+    writer: GroupCommitWriter[IncomingReport]
+    store: ReportStore
+    registry: CollectorRegistry
+    ingest_metrics: IngestMetrics
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def ingest_now(self, document: dict[str, Any], customer_id: int, instance_id: int) -> bool:
+        """Store one (already validated) report synchronously, outside HTTP: for tools and tests."""
+        from collector.ingest import compact_body
+
+        incoming = IncomingReport(
+            report_id=document["report_id"],
+            customer_id=customer_id,
+            instance_id=instance_id,
+            received_at=self.clock.now(),
+            document=document,
+            body=compact_body(document),
+        )
+        with transaction(self.engine) as conn:
+            return self.store(conn, incoming)
+
+    def tick(self) -> dict[str, int]:
+        """The periodic work: breach flags, held tickets, silent agents. Safe to call any time."""
+        with transaction(self.engine) as conn:
+            breaches = self.tickets.refresh_breaches(conn)
+            held = self.monitor.open_held_tickets(conn)
+        with self.engine.connect() as conn:
+            silent = self.monitor.silent_instances(conn)
+        for instance in silent:
+            # The probe is network I/O: never inside a transaction (SQLite would hold its write lock).
+            answered = self.monitor.probe(instance.url, self.config.monitoring.probe_timeout_seconds)
+            with transaction(self.engine) as conn:
+                self.monitor.handle_silent(conn, instance, answered)
+        return {"breaches": breaches, "held_tickets_opened": held, "silent_agents": len(silent)}
+
+
+def opened_event(conn: Connection, opened: TicketOpened, clock: Clock) -> RoutingEvent:
+    contract = contract_in_force(conn, opened.customer_id, clock.now().date())
+    customer = conn.execute(select(t.customers).where(t.customers.c.id == opened.customer_id)).one()
+    return RoutingEvent(
+        name="ticket_opened",
+        subject_ref=opened.number,
+        customer_id=opened.customer_id,
+        ticket_id=opened.ticket_id,
+        fields={
+            "category": opened.category,
+            "priority": opened.priority,
+            "premium": opened.premium,
+            "source": opened.source,
+            "notify_customer": bool(contract.notify_customer_incidents) if contract else True,
+            "has_reporter": bool(opened.reporter),
+            "reporter": opened.reporter,
+        },
+        values={
+            "ticket": opened.number,
+            "subject": opened.subject,
+            "priority": opened.priority,
+            "customer": customer.name,
+            **opened.values,
+        },
+        language=opened.language,
+        dedup_key=f"ticket:{opened.number}",
+    )
+
+
+def build_collector(
+    config: CollectorConfig,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    probe: Probe = http_probe,
+) -> Collector:
+    clock = clock or clock_from_settings(config.clock)
+    engine = engine or make_engine(config.database_url)
+    registry = CollectorRegistry()
+    outbox = Outbox(engine, clock, metrics=DeliveryMetrics(registry))
+    router = Router(clock, outbox.enqueue, paged_lookup=outbox.paged_recipients)
+
+    def on_opened(conn: Connection, opened: TicketOpened) -> None:
+        router.route(conn, opened_event(conn, opened, clock))
+
+    def on_staff_action(conn: Connection, number: str, actor: str) -> None:
+        # Staff acting on a ticket acknowledges its page; alerts/ opens its own transaction for that.
+        after_commit(conn, lambda: outbox.acknowledge(number, actor, via="ticket"))
+
+    tickets = TicketService(clock, on_opened=on_opened, on_staff_action=on_staff_action)
+    monitor = Monitor(clock, config.monitoring, tickets, router, probe=probe)
+    store = ReportStore(monitor)
+    writer: GroupCommitWriter[IncomingReport] = GroupCommitWriter(engine, store, name="ingest-writer")
+    registry.register(DatabaseGauges(engine, clock))
+    return Collector(
+        config=config,
+        engine=engine,
+        clock=clock,
+        outbox=outbox,
+        tickets=tickets,
+        router=router,
+        monitor=monitor,
+        directory=AgentDirectory(engine, clock),
+        writer=writer,
+        store=store,
+        registry=registry,
+        ingest_metrics=IngestMetrics(registry),
+    )
+
+
+class PeriodicTasks:
+    """Runs Collector.tick every `interval` real seconds in a daemon thread."""
+
+    def __init__(self, collector: Collector, interval: float) -> None:
+        self.collector = collector
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="collector-periodic", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.collector.tick()
+            except Exception as exc:  # keep the loop alive through a database hiccup
+                log.error("periodic task failed: %s", exc)
