@@ -18,7 +18,9 @@ _KEY = "after_commit"
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Connection]:
     pending: list[Callable[[], object]] = []
-    with engine.begin() as conn:
+    from collector.database import writing
+
+    with writing(engine).begin() as conn:
         conn.info[_KEY] = pending
         try:
             yield conn

@@ -48,7 +48,7 @@ def _config(path: Path | None) -> CollectorConfig:
 
 
 def _engine(config: CollectorConfig, *, check: bool = True) -> Engine:
-    from collector.database import DatabaseBehind, check_schema, make_engine, prepare_fresh
+    from collector.database import DatabaseBehind, check_schema, make_engine, prepare_fresh, writing
 
     engine = make_engine(config.database_url)
     try:
@@ -59,7 +59,8 @@ def _engine(config: CollectorConfig, *, check: bool = True) -> Engine:
         _fail(str(exc))
     except Exception as exc:
         _fail(f"cannot open the database {engine.url.render_as_string(hide_password=True)}: {exc}")
-    return engine
+    # Command-line work is short: every transaction may take the write lock up front.
+    return writing(engine)
 
 
 @collector_app.command("migrate")

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, select, update
 
 from collector import tables as t
+from collector.database import writing
 
 PACKAGES = ("small", "medium", "large")
 LANGUAGES = ("nl", "en")
@@ -204,7 +205,7 @@ def read_contracts_file(path: Path) -> list[CustomerSpec]:
 def apply_contracts(engine: Engine, customers: list[CustomerSpec]) -> dict[str, int]:
     """Upsert everything in one transaction; running the same file twice changes nothing."""
     counts = {"customers": 0, "contacts": 0, "instances": 0, "contracts": 0}
-    with engine.begin() as conn:
+    with writing(engine).begin() as conn:
         for spec in customers:
             customer_id = _upsert_customer(conn, spec)
             counts["customers"] += 1

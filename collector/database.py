@@ -37,8 +37,17 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # IMMEDIATE takes the write lock at the start, so two writers never deadlock on upgrade.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers begin deferred (WAL lets them run beside the writer). Writers that read before they
+        # write ask for IMMEDIATE (see writing()), so their upgrade to a write lock can never fail.
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def writing(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions take SQLite's write lock at BEGIN."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
 
 
 def alembic_config(url: str) -> Any:

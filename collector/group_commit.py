@@ -15,6 +15,8 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+from collector.database import writing
+
 Item = TypeVar("Item")
 
 _STOP = object()
@@ -83,7 +85,7 @@ class GroupCommitWriter(Generic[Item]):
     def _write(self, batch: list[_Pending[Item]]) -> None:
         results: list[tuple[_Pending[Item], bool, Any]] = []
         try:
-            with self._engine.begin() as conn:
+            with writing(self._engine).begin() as conn:
                 for pending in batch:
                     try:
                         with conn.begin_nested():

@@ -7,13 +7,14 @@ from datetime import datetime
 from sqlalchemy import Engine, delete, select
 
 from collector import tables as t
+from collector.database import writing
 
 
 def prune_reports(engine: Engine, older_than: datetime, batch: int = 5000) -> int:
     """Delete in batches so a large backlog never holds the write lock for long."""
     total = 0
     while True:
-        with engine.begin() as conn:
+        with writing(engine).begin() as conn:
             ids = (
                 conn.execute(select(t.reports.c.id).where(t.reports.c.received_at < older_than).limit(batch))
                 .scalars()

@@ -45,12 +45,14 @@ def _valid_outcome(value: Any) -> Outcome | None:
 
 
 class CountCache:
-    """Remembered outcomes: path -> (identity, digest) and digest -> {kind: outcome}."""
+    """Remembered outcomes: path -> (identity, digest), digest -> {kind: outcome}, and module
+    snapshots (the files a module's walk found, valid while its folders are unchanged)."""
 
     def __init__(self, directory: str | Path) -> None:
         self.path = Path(directory) / FILE_NAME
         self._files: dict[str, Any] = {}
         self._counts: dict[str, Any] = {}
+        self._modules: dict[str, Any] = {}
         self._changed = False
         self._load()
 
@@ -67,11 +69,22 @@ class CountCache:
             or data.get("python") != _PYTHON
             or not isinstance(data.get("files"), dict)
             or not isinstance(data.get("counts"), dict)
+            or not isinstance(data.get("modules"), dict)
         ):
             self._changed = True  # foreign or outdated: rewrite it
             return
         self._files = data["files"]
         self._counts = data["counts"]
+        self._modules = data["modules"]
+
+    def module_snapshot(self, key: str) -> Any:
+        """The remembered walk of a module (to be checked with `snapshot_still_valid`), or None."""
+        snapshot = self._modules.get(key)
+        return snapshot if isinstance(snapshot, dict) else None
+
+    def store_module_snapshot(self, key: str, snapshot: dict[str, Any]) -> None:
+        self._modules[key] = snapshot
+        self._changed = True
 
     def by_identity(self, path: str, identity: Identity, kind: str) -> Outcome | None:
         """The outcome of an unchanged file (same device, inode, size and mtime)."""
@@ -105,7 +118,14 @@ class CountCache:
             files = dict(list(files.items())[-MAX_FILES:])
         live = {entry[4] for entry in files.values() if isinstance(entry, list) and len(entry) == 5}
         counts = {digest: value for digest, value in self._counts.items() if digest in live}
-        payload = {"format": FORMAT, "version": VERSION, "python": _PYTHON, "files": files, "counts": counts}
+        payload = {
+            "format": FORMAT,
+            "version": VERSION,
+            "python": _PYTHON,
+            "files": files,
+            "counts": counts,
+            "modules": self._modules,
+        }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".cloc-cache-", dir=self.path.parent)

@@ -7,11 +7,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from agent.cloc.cache import CountCache
-from agent.cloc.discovery import FoundFile, custom_module_paths, module_files
+from agent.cloc.discovery import (
+    FoundFile,
+    ModuleFiles,
+    custom_module_paths,
+    files_of_snapshot,
+    snapshot_still_valid,
+    walk_module,
+)
 from agent.cloc.parsers import Outcome
 from agent.cloc.results import ClocReport
 from agent.cloc.rules import CURRENT_RULES, RuleSet
-from agent.cloc.workers import Job, count_jobs
+from agent.cloc.workers import FileJob, count_files
 
 # Called with (files counted so far, files to count) while new files are counted.
 ProgressCallback = Callable[[int, int], None]
@@ -23,12 +30,21 @@ def _kind(ext: str, rules: RuleSet) -> str:
     return ext if ext in (".py", ".xml") else f"{ext}:{rules.cache_tag}"
 
 
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
+def _absolute(path: str) -> str:
+    return path if path.startswith("/") else os.path.abspath(path)
+
+
+def _discover(path: str, rules: RuleSet, cache: CountCache | None) -> ModuleFiles:
+    """The module's files, from a still valid snapshot when the cache has one."""
+    path = path.rstrip("/")
+    if cache is None:
+        return files_of_snapshot(walk_module(path, rules), rules)
+    key = f"{rules.name}\0{path}" if path.startswith("/") else f"{rules.name}\0{os.getcwd()}\0{path}"
+    snapshot = cache.module_snapshot(key)
+    if snapshot is None or not snapshot_still_valid(path, snapshot):
+        snapshot = walk_module(path, rules)
+        cache.store_module_snapshot(key, snapshot)
+    return files_of_snapshot(snapshot, rules)
 
 
 def count_paths(
@@ -44,89 +60,55 @@ def count_paths(
     With `cache_dir`, unchanged files are not read again and a changed file is counted alone.
     `workers` limits the processes of a cold count (default: every available core).
     """
+    cache = CountCache(cache_dir) if cache_dir is not None else None
     report = ClocReport()
     found: list[FoundFile] = []
     for path in paths:
-        module = module_files(path, rules)
+        module = _discover(path, rules, cache)
         report.module(module.name, module.author)
         found.extend(module.files)
 
-    cache = CountCache(cache_dir) if cache_dir is not None else None
     outcomes: list[Outcome | None] = [None] * len(found)
     pending: list[int] = []
-    keys: list[str] = [""] * len(found)
     for index, item in enumerate(found):
         if item.error is not None:
             outcomes[index] = item.error
-            continue
-        if cache is not None and item.identity is not None:
-            keys[index] = os.path.abspath(item.path)
-            outcomes[index] = cache.by_identity(keys[index], item.identity, _kind(item.ext, rules))
+        elif cache is not None and item.identity is not None:
+            outcomes[index] = cache.by_identity(_absolute(item.path), item.identity, _kind(item.ext, rules))
         if outcomes[index] is None:
             pending.append(index)
 
     if pending:
-        _count_pending(found, pending, outcomes, keys, rules, cache, workers, on_progress)
+        jobs = [
+            FileJob(
+                found[i].path,
+                found[i].ext,
+                _kind(found[i].ext, rules),
+                (found[i].identity or (0, 0, 0, 0))[2],
+            )
+            for i in pending
+        ]
+        progress = None
+        if on_progress is not None:
+            callback, total = on_progress, len(jobs)
+
+            def progress(done: int) -> None:
+                callback(done, total)
+
+        known = cache.by_digest if cache is not None else None
+        counted = count_files(jobs, rules.max_line_size, known, workers, progress)
+        for index, job, (outcome, digest) in zip(pending, jobs, counted, strict=True):
+            outcomes[index] = outcome
+            identity = found[index].identity
+            if cache is not None and digest is not None and identity is not None:
+                cache.store(_absolute(job.path), identity, digest, job.kind, outcome)
     if cache is not None:
         cache.save()
 
-    for item, outcome in zip(found, outcomes, strict=True):
-        if outcome is not None:
-            report.book(item.module, item.path, outcome)
+    for item, result in zip(found, outcomes, strict=True):
+        if result is not None:
+            report.book(item.module, item.path, result)
     return report
-
-
-def _count_pending(
-    found: list[FoundFile],
-    pending: list[int],
-    outcomes: list[Outcome | None],
-    keys: list[str],
-    rules: RuleSet,
-    cache: CountCache | None,
-    workers: int | None,
-    on_progress: ProgressCallback | None,
-) -> None:
-    """Read the new or changed files, reuse counts of known contents, count the rest."""
-    digest_of: Callable[[bytes], str] | None = None
-    if cache is not None:
-        import hashlib
-
-        def digest_of(data: bytes) -> str:
-            return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-    jobs: list[Job] = []
-    job_index: list[int] = []
-    digests: dict[int, str] = {}
-    for index in pending:
-        item = found[index]
-        data = _read(item.path)
-        if data is None:
-            outcomes[index] = "Unreadable file"
-            continue
-        if cache is not None and digest_of is not None and item.identity is not None:
-            digest = digests[index] = digest_of(data)
-            known = cache.by_digest(digest, _kind(item.ext, rules))
-            if known is not None:
-                outcomes[index] = known
-                cache.store(keys[index], item.identity, digest, _kind(item.ext, rules), known)
-                continue
-        jobs.append((item.path, item.ext, data))
-        job_index.append(index)
-
-    progress = None
-    if on_progress is not None:
-        callback, total = on_progress, len(jobs)
-
-        def progress(done: int) -> None:
-            callback(done, total)
-
-    for index, outcome in zip(
-        job_index, count_jobs(jobs, rules.max_line_size, workers, progress), strict=True
-    ):
-        outcomes[index] = outcome
-        item = found[index]
-        if cache is not None and item.identity is not None:
-            cache.store(keys[index], item.identity, digests[index], _kind(item.ext, rules), outcome)
 
 
 def count_addons(

@@ -152,7 +152,9 @@ def count_files(
         if on_progress is not None:
             on_progress(min(len(jobs), done * processes))  # the children keep a similar pace
 
-    for index, counted in zip(own, count_share([jobs[i] for i in own], max_line_size, known, step), strict=True):
+    for index, counted in zip(
+        own, count_share([jobs[i] for i in own], max_line_size, known, step), strict=True
+    ):
         results[index] = counted
     for pid, reader, share in children:
         with os.fdopen(reader, "rb") as incoming:

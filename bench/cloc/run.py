@@ -51,7 +51,10 @@ def main() -> None:
     for name, entry in reference["modules"].items():
         assert ours["modules"][name]["files"] == entry["files"], f"{name} differs from the literal count"
     counted = [path for entry in ours["modules"].values() for path in entry["files"]]
-    print(f"{len(modules)} modules, {len(counted)} files, {reference['code']} code lines, {reference['total']} lines")
+    print(
+        f"{len(modules)} modules, {len(counted)} files,"
+        f" {reference['code']} code lines, {reference['total']} lines"
+    )
 
     scratch = Path(tempfile.mkdtemp(prefix="cloc-bench-"))
     try:
@@ -67,13 +70,19 @@ def main() -> None:
             "(b) Debian cloc, command": median_seconds(
                 lambda: run_quietly(["cloc", "--quiet", f"--list-file={list_file}"]), max(3, repeat // 2)
             ),
-            "(c) ours cold, command": median_seconds(lambda: run_quietly([*COMMAND, *paths, "--no-cache"]), repeat),
+            "(c) ours cold, command": median_seconds(
+                lambda: run_quietly([*COMMAND, *paths, "--no-cache"]), repeat
+            ),
             "(c) ours warm, command": median_seconds(
                 lambda: run_quietly([*COMMAND, *paths, "--cache-dir", str(warm_dir)]), repeat
             ),
             "(c) ours cold, in-process": median_seconds(lambda: count_paths(modules), repeat),
-            "(c) ours cold, in-process, 1 worker": median_seconds(lambda: count_paths(modules, workers=1), repeat),
-            "(c) ours warm, in-process": median_seconds(lambda: count_paths(modules, cache_dir=warm_dir), repeat),
+            "(c) ours cold, in-process, 1 worker": median_seconds(
+                lambda: count_paths(modules, workers=1), repeat
+            ),
+            "(c) ours warm, in-process": median_seconds(
+                lambda: count_paths(modules, cache_dir=warm_dir), repeat
+            ),
         }
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -82,7 +91,11 @@ def main() -> None:
         print(f"{label:40} {seconds * 1000:9.1f} ms")
     literal = figures["(a) literal, in-process"]
     goals = [
-        ("cold command vs Debian cloc", figures["(b) Debian cloc, command"] / figures["(c) ours cold, command"], 2.0),
+        (
+            "cold command vs Debian cloc",
+            figures["(b) Debian cloc, command"] / figures["(c) ours cold, command"],
+            2.0,
+        ),
         ("cold in-process vs literal", literal / figures["(c) ours cold, in-process"], 1.5),
         ("warm in-process vs literal", literal / figures["(c) ours warm, in-process"], 20.0),
     ]

@@ -15,9 +15,14 @@ class DomainError(ValueError):
     """A domain that Odoo would refuse, with Odoo's wording."""
 
 
+def _empty(value: Any) -> bool:
+    # Odoo sends False for an empty field; 0 is a value, so compare by identity.
+    return value is None or value is False
+
+
 def _compare(value: Any, operator: str, operand: Any) -> bool:
     if operator in ("=", "=="):
-        return bool(value == operand or (operand is False and value in (None, False)))
+        return bool(value == operand or (operand is False and _empty(value)))
     if operator in ("!=", "<>"):
         return not _compare(value, "=", operand)
     if operator == "in":
@@ -25,20 +30,20 @@ def _compare(value: Any, operator: str, operand: Any) -> bool:
     if operator == "not in":
         return value not in list(operand)
     if operator in ("like", "ilike", "not like", "not ilike"):
-        text = "" if value in (None, False) else str(value)
+        text = "" if _empty(value) else str(value)
         needle = str(operand)
         if operator.endswith("ilike"):
             text, needle = text.lower(), needle.lower()
         found = needle in text
         return not found if operator.startswith("not") else found
     if operator in ("=like", "=ilike"):
-        text = "" if value in (None, False) else str(value)
+        text = "" if _empty(value) else str(value)
         pattern = str(operand).replace("%", "*").replace("_", "?")
         if operator == "=ilike":
             return fnmatch.fnmatchcase(text.lower(), pattern.lower())
         return fnmatch.fnmatchcase(text, pattern)
     if operator in ("<", ">", "<=", ">="):
-        if value in (None, False) or operand in (None, False):
+        if _empty(value) or _empty(operand):
             return False
         checks: dict[str, Callable[[Any, Any], bool]] = {
             "<": lambda a, b: a < b,

@@ -16,17 +16,17 @@ from tests.cloc.conftest import ModuleBuilder
 
 
 class CountingSpy:
-    """Wraps the per-process counter to record which files were actually parsed."""
+    """Wraps the text counter used on file contents, to record how many contents were parsed."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.parsed: list[str] = []
-        original = workers_module.count_jobs_here
+        original = workers_module.count_text
 
-        def spy(jobs: list[workers_module.Job], max_line_size: int | None) -> list[Outcome]:
-            self.parsed.extend(os.path.basename(path) for path, _ext, _data in jobs)
-            return original(jobs, max_line_size)
+        def spy(text: str, ext: str, max_line_size: int | None) -> Outcome:
+            self.parsed.append(text)
+            return original(text, ext, max_line_size)
 
-        monkeypatch.setattr(workers_module, "count_jobs_here", spy)
+        monkeypatch.setattr(workers_module, "count_text", spy)
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def test_a_changed_file_is_counted_alone(
     Path(module, "b.py").write_text("y = 2\n")
     spy = CountingSpy(monkeypatch)
     result = count_paths([module], cache_dir=cache, workers=1)
-    assert spy.parsed == ["b.py"]
+    assert spy.parsed == ["y = 2\n"]
     assert result.modules["cached"].files[f"{module}/b.py"] == LineCount(1, 1)
 
 
@@ -122,3 +122,15 @@ def test_parallel_cold_count_equals_in_process(real_addons: list[str], tmp_path:
     parallel = count_paths(real_addons, workers=2, cache_dir=tmp_path / "c").to_json()
     assert parallel == count_paths(real_addons, workers=1).to_json()
     assert parallel == count_paths(real_addons, cache_dir=tmp_path / "c").to_json()
+
+
+def test_new_file_and_manifest_change_are_seen(module: str, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    count_paths([module], cache_dir=cache)
+    Path(module, "models").mkdir()
+    Path(module, "models", "new.py").write_text("a = 1\n")
+    assert f"{module}/models/new.py" in count_paths([module], cache_dir=cache).modules["cached"].files
+    Path(module, "__manifest__.py").write_text(repr({"cloc_exclude": ["models/*.py"]}))
+    files = count_paths([module], cache_dir=cache).modules["cached"].files
+    assert f"{module}/models/new.py" not in files
+    assert files == count_paths([module]).modules["cached"].files

@@ -85,7 +85,9 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         app = create_app(collector, run_background=False)
         self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False, lifespan="on")
+            uvicorn.Config(
+                app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False, lifespan="on"
+            )
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -117,8 +119,15 @@ def report(
         "agent_id": "agent-1",
         "sequence": 1,
         "sent_at": "2026-11-27T11:00:00+00:00",
-        "instance": {"name": instance, "url": "https://odoo.example", "database": "prod", "odoo_version": "17.0"},
-        "checks": checks if checks is not None else [{"key": "odoo.login", "kind": "login_page", "status": "ok"}],
+        "instance": {
+            "name": instance,
+            "url": "https://odoo.example",
+            "database": "prod",
+            "odoo_version": "17.0",
+        },
+        "checks": checks
+        if checks is not None
+        else [{"key": "odoo.login", "kind": "login_page", "status": "ok"}],
         **extra,
     }
 

@@ -43,7 +43,9 @@ def test_contract_in_force_follows_effective_dates(sqlite_url: str) -> None:
     engine = make_engine(sqlite_url)
     migrate(engine)
     data = tomllib.loads(CONTRACTS.read_text(encoding="utf-8"))
-    data["customer"][1]["contract"].append({"effective_from": date(2026, 12, 1), "package": "large", "premium": True})
+    data["customer"][1]["contract"].append(
+        {"effective_from": date(2026, 12, 1), "package": "large", "premium": True}
+    )
     apply_contracts(engine, parse_contracts(data))
     with engine.connect() as conn:
         customer_id = conn.execute(select(t.customers.c.id).where(t.customers.c.key == "globex")).scalar_one()
@@ -59,9 +61,15 @@ def test_contract_in_force_follows_effective_dates(sqlite_url: str) -> None:
     ("mutate", "named"),
     [
         (lambda d: d["customer"][0].pop("key"), r"customer\[0\]\.key is required"),
-        (lambda d: d["customer"][0]["contract"][0].update(package="huge"), r"customer\[0\]\.contract\[0\]\.package"),
+        (
+            lambda d: d["customer"][0]["contract"][0].update(package="huge"),
+            r"customer\[0\]\.contract\[0\]\.package",
+        ),
         (lambda d: d["customer"][0]["contract"][0].pop("package"), r"contract\[0\]\.package"),
-        (lambda d: d["customer"][1]["contact"][0].update(email="nope"), r"customer\[1\]\.contact\[0\]\.email"),
+        (
+            lambda d: d["customer"][1]["contact"][0].update(email="nope"),
+            r"customer\[1\]\.contact\[0\]\.email",
+        ),
         (lambda d: d["customer"][0]["instance"][0].update(url="ftp://x"), r"instance\[0\]\.url"),
         (lambda d: d["customer"][0].update(colour="red"), r"customer\[0\]\.colour"),
         (lambda d: d["customer"][0]["contract"][0].update(premium="yes"), r"contract\[0\]\.premium"),

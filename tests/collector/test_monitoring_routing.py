@@ -60,7 +60,12 @@ def test_failing_check_opens_exactly_one_ticket_with_matrix_priority(collector: 
     assert len(opened) == 1
     ticket = opened[0]
     assert ticket.number == "PS-2026-00001"
-    assert (ticket.category, ticket.impact, ticket.scope, ticket.priority) == ("incident", "high", "organisation", "A")
+    assert (ticket.category, ticket.impact, ticket.scope, ticket.priority) == (
+        "incident",
+        "high",
+        "organisation",
+        "A",
+    )
     # Premium customer, registered Friday 12:00: response 1 hour (premium calendar), resolution 1 working day.
     now = collector.clock.now()
     assert ticket.response_due == now + timedelta(hours=1)
@@ -100,11 +105,15 @@ def test_premium_page_at_2301_is_held_until_0600(collector: Collector, clock: Fi
     page = notifications(collector, "page")[0]
     assert page.not_before == local(2026, 11, 28, 6, 0)
     with collector.engine.connect() as conn:
-        bodies = conn.execute(select(t.ticket_events.c.body).where(t.ticket_events.c.kind == "notification")).scalars()
+        bodies = conn.execute(
+            select(t.ticket_events.c.body).where(t.ticket_events.c.kind == "notification")
+        ).scalars()
         assert any("premium-emergency-page" in b and "held until" in b for b in bodies)
 
 
-def test_standard_incident_friday_1705_reaches_the_team_monday_0900(collector: Collector, clock: FixedClock) -> None:
+def test_standard_incident_friday_1705_reaches_the_team_monday_0900(
+    collector: Collector, clock: FixedClock
+) -> None:
     clock.set(local(2026, 11, 27, 17, 5))
     send(collector, "globex", [failing()])
     send(collector, "globex", [failing()])

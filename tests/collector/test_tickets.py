@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +29,13 @@ def customer_id(collector: Collector, key: str) -> int:
 
 
 def open_ticket(collector: Collector, key: str = "globex", premium: bool = False, **fields: str) -> str:
-    values = {"category": "incident", "impact": "high", "scope": "organisation", "subject": "ERP down", **fields}
+    values = {
+        "category": "incident",
+        "impact": "high",
+        "scope": "organisation",
+        "subject": "ERP down",
+        **fields,
+    }
     with transaction(collector.engine) as conn:
         return collector.tickets.create(
             conn,
@@ -86,15 +92,30 @@ def test_override_needs_a_reason_and_is_recorded(collector: Collector) -> None:
     number = open_ticket(collector, category="question", impact="", scope="")
     with transaction(collector.engine) as conn, pytest.raises(TicketError, match="reason"):
         collector.tickets.assess(
-            conn, number, category="incident", impact="hoog", scope="meerdere gebruikers", priority="B", actor="anne"
+            conn,
+            number,
+            category="incident",
+            impact="hoog",
+            scope="meerdere gebruikers",
+            priority="B",
+            actor="anne",
         )
     with transaction(collector.engine) as conn:
         row = collector.tickets.assess(
-            conn, number, category="incident", impact="hoog", scope="meerdere gebruikers", priority="B",
-            reason="customer has a workaround", actor="anne",
+            conn,
+            number,
+            category="incident",
+            impact="hoog",
+            scope="meerdere gebruikers",
+            priority="B",
+            reason="customer has a workaround",
+            actor="anne",
         )
     assert (row.proposed_priority, row.priority, row.priority_reason, row.state) == (
-        "A", "B", "customer has a workaround", "assessed",
+        "A",
+        "B",
+        "customer has a workaround",
+        "assessed",
     )
 
 
@@ -132,7 +153,11 @@ def test_states_resolve_close_reopen_and_agreed_date(collector: Collector, clock
         collector.tickets.first_response(conn, number, actor="anne", body="we will plan it")
         collector.tickets.resolve(conn, number, actor="anne")
         closed = collector.tickets.close(conn, number, actor="anne")
-    assert closed.state == "closed" and closed.resolution_due == agreed and closed.first_response_at == clock.now()
+    assert (
+        closed.state == "closed"
+        and closed.resolution_due == agreed
+        and closed.first_response_at == clock.now()
+    )
     with transaction(collector.engine) as conn:
         reopened = collector.tickets.reopen(conn, number, actor="anne", reason="customer says not done")
         assert reopened.state == "in_progress" and reopened.closed_at is None

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, insert
 
 from collector import tables as t
 
@@ -144,16 +144,24 @@ def _report_body(instance: str, users: int | None, lines: int | None, sequence: 
     )
 
 
+def _new_id(conn: Connection, statement: Any) -> int:
+    key = conn.execute(statement).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
 def populate(engine: Engine) -> None:
     """Customers acme (standard, two instances) and bakker (premium), with the data above."""
     now = utc(11, 2, 8)
     with engine.begin() as conn:
-        acme = conn.execute(
-            insert(t.customers).values(key="acme", name="Acme Tuinmeubelen B.V.", language="nl")
-        ).inserted_primary_key[0]
-        bakker = conn.execute(
-            insert(t.customers).values(key="bakker", name="Bakkerij Bakker", language="en")
-        ).inserted_primary_key[0]
+        acme = _new_id(
+            conn,
+            insert(t.customers).values(key="acme", name="Acme Tuinmeubelen B.V.", language="nl"),
+        )
+        bakker = _new_id(
+            conn,
+            insert(t.customers).values(key="bakker", name="Bakkerij Bakker", language="en"),
+        )
         conn.execute(
             insert(t.contracts),
             [
@@ -189,18 +197,20 @@ def populate(engine: Engine) -> None:
                 ),
             ],
         )
-        instances = {}
+        instances: dict[str, int] = {}
         for customer_id, name in ((acme, "prod"), (acme, "test"), (bakker, "erp")):
-            instances[name] = conn.execute(
+            instances[name] = _new_id(
+                conn,
                 insert(t.instances).values(
                     customer_id=customer_id, name=name, url=f"https://{name}.example", agent_silent=False
-                )
-            ).inserted_primary_key[0]
+                ),
+            )
         for ticket in [*TICKETS, PREMIUM_TICKET]:
             values = dict(ticket)
             pauses = values.pop("pauses", [])
             premium = values.pop("premium", False)
-            ticket_id = conn.execute(
+            ticket_id = _new_id(
+                conn,
                 insert(t.tickets).values(
                     customer_id=bakker if premium else acme,
                     source="web",
@@ -210,15 +220,16 @@ def populate(engine: Engine) -> None:
                     premium=premium,
                     updated_at=now,
                     **values,
-                )
-            ).inserted_primary_key[0]
+                ),
+            )
             for start, end in pauses:
                 conn.execute(
                     insert(t.ticket_pauses).values(ticket_id=ticket_id, started_at=start, ended_at=end)
                 )
         for condition in CONDITIONS:
             flips = condition["flips"]
-            condition_id = conn.execute(
+            condition_id = _new_id(
+                conn,
                 insert(t.conditions).values(
                     instance_id=instances["prod"],
                     check_key=condition["check_key"],
@@ -228,18 +239,17 @@ def populate(engine: Engine) -> None:
                     consecutive_failures=0,
                     since=flips[-1][0],
                     last_checked_at=now,
-                )
-            ).inserted_primary_key[0]
+                ),
+            )
             for at, old, new in flips:
                 conn.execute(
                     insert(t.flips).values(condition_id=condition_id, at=at, old_state=old, new_state=new)
                 )
         for sequence, (instance, received, users, lines) in enumerate(SAMPLES):
-            customer_id = acme
             conn.execute(
                 insert(t.reports).values(
                     report_id=f"00000000-0000-4000-8000-{sequence:012d}",
-                    customer_id=customer_id,
+                    customer_id=acme,
                     instance_id=instances[instance],
                     received_at=received,
                     sequence=sequence,

@@ -103,9 +103,8 @@ def test_overview_across_customers(app: typer.Typer, sqlite_url: str) -> None:
     rows = {row["customer"]: row for row in csv.DictReader(io.StringIO(out))}
     assert set(rows) == {"acme", "bakker"}
     acme, bakker = rows["acme"], rows["bakker"]
-    assert (acme["package"], acme["tickets"], acme["incidents_ab"], acme["breaches"], acme["open_at_end"]) == (
-        "medium", "5", "2", "2", "3",
-    )  # fmt: skip
+    figures = ("package", "tickets", "incidents_ab", "breaches", "open_at_end")
+    assert tuple(acme[name] for name in figures) == ("medium", "5", "2", "2", "3")
     assert (acme["response_attainment"], acme["peak_users"], acme["users_limit"]) == ("0.6000", "35", "75")
     assert (bakker["package"], bakker["tickets"], bakker["breaches"]) == ("large", "1", "0")
     code, page, err = _run(

@@ -1,0 +1,1 @@
+"""Benchmark of alerts/: enqueue-to-delivery latency beside Alertmanager's default path."""
