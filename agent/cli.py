@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
+import os
 import sys
-import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -99,36 +98,12 @@ def run(
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning or error."),
 ) -> None:
     """Run continuously: every check on its own interval, reports pushed, /metrics when configured."""
-    _setup_logging(log_level)
-    loaded = _load(config)
-    from agent.exporter import Metrics
-    from agent.runner import Agent
-
-    metrics = Metrics()
-    server: Any = None
-    if loaded.exporter_listen is not None:
-        host, port = loaded.exporter_listen
-        try:
-            server = metrics.serve(host, port)
-        except OSError as error:
-            raise _fail(
-                f"Cannot serve /metrics on {host}:{port} ({error.strerror}): change exporter.listen.", 1
-            ) from None
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    log = logging.getLogger("prioritysupport.agent")
-    log.info("agent %s started: %d instance(s)", loaded.agent_id, len(loaded.instances))
-    try:
-        Agent(loaded, metrics=metrics).run_forever(stop)
-    except OSError as error:
-        raise _fail(
-            f"The agent cannot use {loaded.state_dir}: {error.strerror}; check state_dir.", 1
-        ) from None
-    finally:
-        if server is not None:
-            server.shutdown()
-    log.info("agent stopped")
+    _load(config)  # errors now, with the command line's wording
+    # Replace this process by the lean daemon (same pid): the command line's modules stay out of memory.
+    arguments = [sys.executable, "-m", "agent.daemon", "--config", str(config), "--log-level", log_level]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, arguments)
 
 
 def _print_reports(reports: list[Report]) -> None:
@@ -151,9 +126,10 @@ def _print_reports(reports: list[Report]) -> None:
         console.print(table)
         counts = report.counts
         if counts is not None:
+            lines = "unknown" if counts.custom_lines is None else counts.custom_lines
             console.print(
                 f"Users: {counts.internal_users} internal, {counts.share_users} share, "
-                f"{counts.active_users_15d} active in 15 days. Custom lines: {counts.custom_lines} "
+                f"{counts.active_users_15d} active in 15 days. Custom lines: {lines} "
                 f"(source: {counts.custom_lines_source}, {len(counts.modules)} module(s))."
             )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 from datetime import UTC, datetime, timedelta
@@ -151,9 +150,8 @@ def collect_counts(
 ) -> Counts:
     moment = now or datetime.now(UTC)
     counts = Counts(counted_at=utc_iso(moment))
-    # On failure the users stay unknown (null); the availability checks say why.
-    with contextlib.suppress(OdooClientError):
-        counts.internal_users, counts.share_users, counts.active_users_15d = count_users(client, moment)
+    # Without the users there is no count worth sending: the error goes up, and the count is retried.
+    counts.internal_users, counts.share_users, counts.active_users_15d = count_users(client, moment)
     try:
         counts.custom_lines, source, counts.modules = count_lines(
             client, server_version, addons_paths, cache_dir

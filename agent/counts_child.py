@@ -102,8 +102,14 @@ def _peak_rss(process: subprocess.Popen[bytes]) -> int | None:
 
 
 def main() -> int:
+    from agent.odoo import OdooClientError
+
     job = json.loads(sys.stdin.buffer.read())
-    counts = execute_job(job)
+    try:
+        counts = execute_job(job)
+    except OdooClientError as error:
+        print(str(error), file=sys.stderr)  # the parent logs this last line
+        return 1
     sys.stdout.write(json.dumps(counts.to_json()))
     sys.stdout.flush()
     return 0

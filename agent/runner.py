@@ -85,16 +85,18 @@ class InstanceMonitor:
         check = check_integration(integration, context)
         self.latest[check.key] = check
 
-    def run_counts(self, config: AgentConfig) -> None:
+    def run_counts(self, config: AgentConfig) -> bool:
+        """Count users and lines; False when Odoo could not be counted (retried sooner)."""
         serie = str(self.version.get("server_version")) if self.version else None
         try:
             run = run_counts(self.instance, serie, config.state_dir / "cloc-cache", config.counts_in_child)
         except (CountsFailed, OdooClientError, OSError) as error:
             log.warning("counts for %s failed: %s", self.instance.name, error)
-            return
+            return False
         self.counts = run.counts
         if run.peak_rss_bytes is not None:
             self.counts_peak_rss = run.peak_rss_bytes
+        return True
 
     def info(self) -> InstanceInfo:
         version = self.version or {}
@@ -167,7 +169,9 @@ class Agent:
             if job == AVAILABILITY:
                 monitor.run_availability()
             elif job == COUNTS:
-                monitor.run_counts(self.config)
+                if not monitor.run_counts(self.config):
+                    # Odoo did not answer: try again with the next availability check, not in an hour.
+                    self.due[(number, job)] = now + self.config.intervals.availability
             else:
                 monitor.run_integration(int(job.split(":", 1)[1]))
             ran.add(number)

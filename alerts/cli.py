@@ -125,7 +125,7 @@ def register(app: typer.Typer) -> None:
 
         who_acks = by or os.environ.get("USER") or "cli"
         try:
-            engine = create_engine(url)
+            engine = create_engine(url, connect_args={"timeout": 30} if url.startswith("sqlite") else {})
             known = Outbox(engine, SystemClock()).acknowledge(reference, by=who_acks, via="cli")
         except (SQLAlchemyError, ValueError) as error:
             _fail(f"could not reach the database at {mask_url(url)} ({type(error).__name__}): check the URL")

@@ -98,6 +98,17 @@ class Outbox:
         self.ops_recipients = ops_recipients
         # Set when an enqueue commits (or on demand): the worker wakes at once instead of polling slowly.
         self.wakeup = threading.Event()
+        # One engine-wide hook instead of a listener per enqueue: enqueue only marks the connection.
+        self._wake_key = f"alerts-wake-{id(self)}"
+        event.listen(engine, "commit", self._on_commit)
+        event.listen(engine, "rollback", self._on_rollback)
+
+    def _on_commit(self, conn: Connection) -> None:
+        if conn.info.pop(self._wake_key, False):
+            self.wakeup.set()
+
+    def _on_rollback(self, conn: Connection) -> None:
+        conn.info.pop(self._wake_key, None)
 
     def create_tables(self) -> None:
         """For stand-alone use and tests; in the product the collector's migrations create them."""
@@ -133,10 +144,12 @@ class Outbox:
         return item_id
 
     def _wake_on_commit(self, conn: Connection) -> None:
-        if conn.in_transaction():
-            event.listen(conn, "commit", lambda _conn: self.wakeup.set(), once=True)
-        else:
+        if not conn.in_transaction():
             self.wakeup.set()
+        elif conn.engine is self.engine:
+            conn.info[self._wake_key] = True
+        else:  # a connection of another engine: listen on it directly
+            event.listen(conn, "commit", lambda _conn: self.wakeup.set(), once=True)
 
     def acknowledge(self, subject_ref: str, by: str, via: str = "api") -> bool:
         """Stop the page chain of a subject: cancel what is pending. False when nothing was ever paged."""

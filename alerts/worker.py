@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from alerts.backoff import RetryPolicy
-from alerts.channels import ChannelBook, Target
+from alerts.channels import ChannelBook, ChannelConfigError, Target
 from alerts.masking import mask_text
 from alerts.model import PAGING_KINDS
 from alerts.outbox import (
@@ -123,6 +123,14 @@ class DeliveryWorker:
 
     # -- claiming --------------------------------------------------------------------------------
 
+    def _lease_span(self) -> timedelta:
+        """The lease in clock time. A lease guards real sending time, so under an accelerated clock
+        (the demo) it stretches by the acceleration; under a fixed clock it is taken as given."""
+        real = self.box.clock.sleep_hint(self.lease)
+        if real <= 0:
+            return self.lease
+        return self.lease * (self.lease.total_seconds() / real)
+
     def _claimable(self, now: datetime) -> Any:
         return or_(
             and_(outbox.c.state == "pending", outbox.c.not_before <= now),
@@ -154,7 +162,7 @@ class DeliveryWorker:
                 .values(
                     state="sending",
                     claim_token=token,
-                    lease_until=now + self.lease,
+                    lease_until=now + self._lease_span(),
                     attempts=outbox.c.attempts + 1,
                 )
             ).rowcount
@@ -218,7 +226,7 @@ class DeliveryWorker:
             conn.execute(
                 update(outbox)
                 .where(outbox.c.id == item.id, outbox.c.claim_token == item.claim_token)
-                .values(lease_until=now + self.lease)
+                .values(lease_until=now + self._lease_span())
             )
 
     def _done_targets(self, item: ClaimedItem) -> set[str]:
@@ -241,15 +249,20 @@ class DeliveryWorker:
         metrics = self.box.metrics
         try:
             message = self._message(item)
-        except TemplateMissing as error:
-            return self._settle(item, sent_any=False, failed=False, config_error=str(error))
+        except Exception as error:  # a broken template is a configuration error, never a crash loop
+            reason = str(error) if isinstance(error, TemplateMissing) else f"template error: {error}"
+            return self._settle(item, sent_any=False, failed=False, config_error=reason)
         done = self._done_targets(item)
         sent_any, failed, config_errors = False, False, []
         for recipient in item.recipients:
-            targets = self.channels.resolve(recipient, self.box.clock.now())
+            try:
+                targets = self.channels.resolve(recipient, self.box.clock.now())
+                problem = f"no channel matches '{recipient}'"
+            except ChannelConfigError as error:
+                targets, problem = [], str(error)
             if not targets:
                 config_errors.append(recipient)
-                outcome = SendOutcome("nomatch", f"no channel matches '{recipient}'")
+                outcome = SendOutcome("nomatch", problem)
                 self._record(item, recipient, recipient, "", "none", outcome)
                 continue
             for target in targets:
@@ -283,6 +296,9 @@ class DeliveryWorker:
         with self.box.engine.begin() as conn:
             if sent_any and item.first_sent_at is None:
                 conn.execute(update(outbox).where(mine).values(first_sent_at=now))
+            if item.escalation:
+                # The chain starts with the first attempt, delivered or not: a broken primary channel
+                # must not keep the page from reaching the next step.
                 self._schedule_escalation(conn, item, now)
             if config_error is not None:
                 state, changes = "dead", {**finished, "last_error": config_error}
@@ -344,6 +360,9 @@ class DeliveryWorker:
         steps = escalation_from_json(item.escalation)
         if not steps or self.box.is_acknowledged(conn, item.subject_ref, item.created_at):
             return
+        started = conn.execute(select(outbox.c.id).where(outbox.c.chain_of == item.id).limit(1)).first()
+        if started is not None:
+            return  # scheduled by an earlier attempt
         due = first_sent
         for number, step in enumerate(steps, start=1):
             due += step.after

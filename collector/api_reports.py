@@ -10,13 +10,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from collector.ingest import IncomingReport, compact_body
+from collector.ingest import IncomingReport
 from collector.report_schema import ReportInvalid, validate_report
 from collector.service import Collector
 
 
 class _TooLarge(Exception):
     pass
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _error(status: int, message: str, **extra: Any) -> JSONResponse:
@@ -61,9 +65,9 @@ def make_report_endpoint(collector: Collector) -> Any:
         except _TooLarge:
             return _error(413, f"the report is larger than {limit} bytes; send fewer modules or checks")
         try:
-            document = json.loads(raw)
+            document = json.loads(raw, parse_constant=_no_constants)
         except (ValueError, UnicodeDecodeError):
-            return _error(400, "the body is not valid JSON")
+            return _error(400, "the body is not valid JSON (NaN and Infinity are not JSON either)")
         try:
             validate_report(document)
         except ReportInvalid as exc:
@@ -78,7 +82,7 @@ def make_report_endpoint(collector: Collector) -> Any:
             instance_id=instance_id,
             received_at=collector.clock.now(),
             document=document,
-            body=compact_body(document),
+            body=raw.decode("utf-8"),  # already parsed as JSON, so valid UTF-8 text
         )
         try:
             stored = await asyncio.wrap_future(collector.writer.submit(incoming))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -67,6 +68,10 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         warm_up()
+        # Everything built so far lives for the whole process: keep it out of the collector's
+        # full-generation passes, which otherwise show up as latency spikes under load.
+        gc.collect()
+        gc.freeze()
         collector.writer.start()
         if run_background:
             from collector.service import PeriodicTasks
@@ -375,6 +380,10 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
     from collector.alertmanager import register_alertmanager
 
     register_alertmanager(app, collector)
+
+    from collector.helpdesk import install_helpdesk
+
+    install_helpdesk(app, collector)  # web form, mail/phone intake pages, client API, staff pages
     return app
 
 

@@ -1,7 +1,7 @@
 """One writer thread that batches work from concurrent requests into one transaction.
 
 Each request waits on a future that is completed only after its batch has committed, so a report is
-acknowledged only once it is durable. A failing item is rolled back alone (a savepoint per item).
+acknowledged only once it is durable. A failing item is retried alone, so it cannot sink the others.
 """
 
 from __future__ import annotations
@@ -36,7 +36,9 @@ class GroupCommitWriter(Generic[Item]):
         *,
         max_batch: int = 256,
         name: str = "group-commit",
+        on_rollback: Callable[[], None] | None = None,
     ) -> None:
+        self._on_rollback = on_rollback
         self._engine = engine
         self._handle = handle
         self._max_batch = max_batch
@@ -83,23 +85,29 @@ class GroupCommitWriter(Generic[Item]):
                 return
 
     def _write(self, batch: list[_Pending[Item]]) -> None:
-        results: list[tuple[_Pending[Item], bool, Any]] = []
+        """The whole batch in one transaction; if anything fails, each item alone, so one bad item
+        sinks only itself (no savepoint per item on the fast path)."""
         try:
             with writing(self._engine).begin() as conn:
-                for pending in batch:
-                    try:
-                        with conn.begin_nested():
-                            results.append((pending, True, self._handle(conn, pending.item)))
-                    except Exception as exc:  # one bad item must not sink the batch
-                        results.append((pending, False, exc))
-        except Exception as exc:  # the commit itself failed: nobody is acknowledged
+                values = [self._handle(conn, pending.item) for pending in batch]
+        except Exception:
+            if self._on_rollback is not None:
+                self._on_rollback()
             for pending in batch:
-                pending.future.set_exception(exc)
+                self._write_one(pending)
             return
         self.batches += 1
         self.items += len(batch)
-        for pending, ok, value in results:
-            if ok:
-                pending.future.set_result(value)
-            else:
-                pending.future.set_exception(value)
+        for pending, value in zip(batch, values, strict=True):
+            pending.future.set_result(value)
+
+    def _write_one(self, pending: _Pending[Item]) -> None:
+        try:
+            with writing(self._engine).begin() as conn:
+                value = self._handle(conn, pending.item)
+        except Exception as exc:
+            pending.future.set_exception(exc)
+            return
+        self.batches += 1
+        self.items += 1
+        pending.future.set_result(value)

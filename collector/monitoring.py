@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, bindparam, select, update
 
 from alerts.clock import Clock
 from collector import tables as t
@@ -65,6 +65,9 @@ def observations_from_report(checks: Iterable[Mapping[str, Any]]) -> list[Observ
     ]
 
 
+_CONDITIONS_OF = select(t.conditions).where(t.conditions.c.instance_id == bindparam("b_instance"))
+
+
 class Monitor:
     def __init__(
         self,
@@ -90,10 +93,7 @@ class Monitor:
     def observe(self, conn: Connection, instance_id: int, observations: list[Observation]) -> None:
         """Apply one report's checks. Cheap when all is well: one SELECT and no writes."""
         now = self.clock.now()
-        existing = {
-            row.check_key: row
-            for row in conn.execute(select(t.conditions).where(t.conditions.c.instance_id == instance_id))
-        }
+        existing = {row.check_key: row for row in conn.execute(_CONDITIONS_OF, {"b_instance": instance_id})}
         for obs in observations:
             row = existing.get(obs.key)
             if row is None and obs.status != "failing":

@@ -22,8 +22,10 @@ from collector.contracts import contract_in_force
 from collector.database import make_engine
 from collector.group_commit import GroupCommitWriter
 from collector.ingest import IncomingReport, ReportStore
+from collector.limit_watch import LimitWatch
 from collector.metrics import DatabaseGauges, IngestMetrics
 from collector.monitoring import Monitor, Probe, http_probe
+from collector.odoo_versions import VersionWatch
 from collector.routing import Router, RoutingEvent
 from collector.tickets import TicketOpened, TicketService
 
@@ -66,6 +68,7 @@ class Collector:
         with transaction(self.engine) as conn:
             breaches = self.tickets.refresh_breaches(conn)
             held = self.monitor.open_held_tickets(conn)
+            migrations = len(VersionWatch(self.clock, self.tickets).check(conn))
         with self.engine.connect() as conn:
             silent = self.monitor.silent_instances(conn)
         for instance in silent:
@@ -73,7 +76,12 @@ class Collector:
             answered = self.monitor.probe(instance.url, self.config.monitoring.probe_timeout_seconds)
             with transaction(self.engine) as conn:
                 self.monitor.handle_silent(conn, instance, answered)
-        return {"breaches": breaches, "held_tickets_opened": held, "silent_agents": len(silent)}
+        return {
+            "breaches": breaches,
+            "held_tickets_opened": held,
+            "silent_agents": len(silent),
+            "migration_requests": migrations,
+        }
 
 
 def opened_event(conn: Connection, opened: TicketOpened, clock: Clock) -> RoutingEvent:
@@ -127,8 +135,11 @@ def build_collector(
 
     tickets = TicketService(clock, on_opened=on_opened, on_staff_action=on_staff_action)
     monitor = Monitor(clock, config.monitoring, tickets, router, probe=probe)
-    store = ReportStore(monitor)
-    writer: GroupCommitWriter[IncomingReport] = GroupCommitWriter(engine, store, name="ingest-writer")
+    limits = LimitWatch(clock, router)
+    store = ReportStore(monitor, counts_handler=limits, integrations_handler=limits.integrations_seen)
+    writer: GroupCommitWriter[IncomingReport] = GroupCommitWriter(
+        engine, store, name="ingest-writer", on_rollback=limits.forget
+    )
     registry.register(DatabaseGauges(engine, clock))
     return Collector(
         config=config,

@@ -90,6 +90,9 @@ instances = Table(
     Column("odoo_version", String(64), nullable=True),
     Column("last_report_at", UTCDateTime, nullable=True),
     Column("agent_silent", Boolean, nullable=False, default=False),
+    # The version last judged against the support window, and the verdict (None: not judged yet).
+    Column("version_checked", String(64), nullable=True),
+    Column("version_supported", Boolean, nullable=True),
     UniqueConstraint("customer_id", "name", name="uq_instances_customer_name"),
 )
 
@@ -245,9 +248,10 @@ limit_states = Table(
     "limit_states",
     metadata,
     Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True),
-    Column("metric", String(16), primary_key=True),
+    Column("metric", String(200), primary_key=True),  # users, lines, or integration:<name> (reported once)
     Column("state", String(8), nullable=False),
     Column("usage", Integer, nullable=False),
+    Column("counts", JSON, nullable=True),  # the latest counts report (modules and their authors)
     Column("limit_value", Integer, nullable=True),
     Column("changed_at", UTCDateTime, nullable=False),
     Column("last_warned_at", UTCDateTime, nullable=True),

@@ -53,6 +53,8 @@ class NewTicket:
     external_key: str | None = None
     premium: bool = False
     actor: str = "system"
+    # Extra template values for the notifications the new ticket causes (helpdesk: contact name, summary).
+    notify_values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,7 @@ class TicketService:
             subject=subject,
             language=new.language,
             reporter=new.reporter,
-            values={"response_due": deadlines.response_due.isoformat()},
+            values={"response_due": deadlines.response_due.isoformat(), **new.notify_values},
         )
         if self._on_opened is not None:
             self._on_opened(conn, opened)

@@ -6,7 +6,6 @@ Only typer and the standard library at module level: the counter loads when the 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -64,21 +63,33 @@ def cloc(
     odoo_version: str | None = typer.Option(
         None, "--odoo-version", help="Count with the rules of this Odoo version (default: current rules)."
     ),
-    cache_dir: Path | None = typer.Option(
+    cache_dir: str | None = typer.Option(
         None, "--cache-dir", help="Where to keep the cache (default: $XDG_CACHE_HOME/prioritysupport)."
     ),
-    no_cache: bool = typer.Option(
-        False, "--no-cache", help="Count every file again; neither read nor write a cache."
-    ),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Count every file again, without a cache."),
 ) -> None:
     """Count custom code lines per module, identical to `odoo-bin cloc`."""
+    run_cloc(path or [], verbose, json_output, addons_path, installed, odoo_version, cache_dir, no_cache)
+
+
+def run_cloc(
+    paths: list[str],
+    verbose: int = 0,
+    json_output: bool = False,
+    addons_path: str | None = None,
+    installed: str | None = None,
+    odoo_version: str | None = None,
+    cache_dir: str | None = None,
+    no_cache: bool = False,
+) -> None:
+    """The command's work, once the options are read."""
     import os
 
-    if not path and not addons_path:
+    if not paths and not addons_path:
         _fail("Nothing to count: give a module folder with -p PATH or addons folders with --addons-path DIR.")
     if installed is not None and not addons_path:
         _fail("--installed only applies with --addons-path: add the addons folders to search.")
-    for given in path or []:
+    for given in paths:
         if not os.path.exists(given):
             _fail(f"{given} does not exist: give the folder of an Odoo module to -p.")
     addons_dirs = _split_names(addons_path)
@@ -104,7 +115,7 @@ def cloc(
         module_paths, missing = custom_module_paths(addons_dirs, names, rules)
         for name in missing:
             typer.echo(f"{name} is not in the addons folders given: it is not counted.", err=True)
-    module_paths.extend(path or [])
+    module_paths.extend(paths)
 
     directory = None if no_cache else (cache_dir or default_cache_dir())
     progress = (

@@ -41,7 +41,7 @@ def _discover(path: str, rules: RuleSet, cache: CountCache | None) -> ModuleFile
         return files_of_snapshot(walk_module(path, rules), rules)
     key = f"{rules.name}\0{path}" if path.startswith("/") else f"{rules.name}\0{os.getcwd()}\0{path}"
     snapshot = cache.module_snapshot(key)
-    if snapshot is None or not snapshot_still_valid(path, snapshot):
+    if snapshot is None or not snapshot_still_valid(path, snapshot, rules):
         snapshot = walk_module(path, rules)
         cache.store_module_snapshot(key, snapshot)
     return files_of_snapshot(snapshot, rules)

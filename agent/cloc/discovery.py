@@ -85,20 +85,29 @@ def walk_module(path: str, rules: RuleSet) -> dict[str, Any]:
     }
 
 
-def snapshot_still_valid(path: str, snapshot: Any) -> bool:
-    """True when no folder of the module and no manifest file changed since the snapshot."""
+def snapshot_still_valid(path: str, snapshot: Any, rules: RuleSet) -> bool:
+    """True when the snapshot is well-formed, belongs to this module, and no folder of the module
+    and no manifest file changed since it was taken."""
     try:
-        if snapshot["manifests"] != _manifest_identities(path):
+        folders = snapshot["folders"]
+        if (
+            snapshot["name"] != os.path.basename(path)
+            or not folders
+            or folders[0][0] != path
+            or snapshot["manifests"] != _manifest_identities(path)
+        ):
             return False
-        for root, inode, mtime in snapshot["folders"]:
+        prefix = path + "/"
+        for file_path, ext in snapshot["files"]:
+            if not (isinstance(file_path, str) and file_path.startswith(prefix) and ext in rules.extensions):
+                return False
+        for root, inode, mtime in folders:
             info = os.stat(root)
             if info.st_ino != inode or info.st_mtime_ns != mtime:
                 return False
-        return isinstance(snapshot["name"], str) and all(
-            isinstance(p, str) and isinstance(e, str) for p, e in snapshot["files"]
-        )
-    except (OSError, KeyError, TypeError, ValueError):
+    except (OSError, KeyError, IndexError, TypeError, ValueError):
         return False
+    return True
 
 
 def files_of_snapshot(snapshot: dict[str, Any], rules: RuleSet) -> ModuleFiles:

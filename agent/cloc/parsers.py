@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 SYNTAX_ERROR = "Syntax Error"
 FILE_TOO_LARGE = "Max file size exceeded"
@@ -31,8 +31,31 @@ _STRINGS = r"'(?:\\.|[^\\'])*'|\"(?:\\.|[^\\\"])*\""
 _JS_TOKENS = re.compile(r"//.*?$|(?<!\\)/\*.*?\*/|" + _STRINGS, re.DOTALL | re.MULTILINE)
 _SCSS_TOKENS = re.compile(r"//.*?$|/\*.*?\*/|" + _STRINGS, re.DOTALL | re.MULTILINE)
 _CSS_TOKENS = re.compile(r"/\*.*?\*/|" + _STRINGS, re.DOTALL | re.MULTILINE)
-_AST = ast.AST
 _MISSING = object()
+# Field types that never hold a node with a line number: names, constants, and the operator and
+# context singletons (Load, Add, And, ...), which have neither line numbers nor children.
+_LEAF_TYPES = frozenset(
+    {"identifier", "string", "constant", "int", "expr_context", "boolop", "operator", "unaryop", "cmpop"}
+)
+_SIGNATURE = re.compile(r"^\w+\((.*)\)$")
+# Per AST class: (field name, holds a list) for the fields that may hold nodes; None = inspect all.
+_CHILD_FIELDS: dict[type, tuple[tuple[str, bool | None], ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[tuple[str, bool | None], ...]:
+    """Read the node-holding fields from the class signature, e.g. "Dict(expr* keys, expr* values)"."""
+    fields: tuple[tuple[str, bool | None], ...] = tuple((name, None) for name in getattr(cls, "_fields", ()))
+    match = _SIGNATURE.match((cls.__doc__ or "").strip().split("\n")[0])
+    if match:
+        parsed: list[tuple[str, bool | None]] = []
+        for part in filter(None, match.group(1).split(", ")):
+            kind, _space, name = part.rpartition(" ")
+            if kind.rstrip("*?") not in _LEAF_TYPES:
+                parsed.append((name, kind.endswith("*")))
+        if {name for name, _many in parsed} <= set(getattr(cls, "_fields", ())):
+            fields = tuple(parsed)
+    _CHILD_FIELDS[cls] = fields
+    return fields
 
 
 def _non_blank_lines(text: str) -> int:
@@ -53,24 +76,35 @@ def count_python(text: str) -> Outcome:
         tree = ast.parse(text)
     except Exception:  # SyntaxError, ValueError (null bytes), RecursionError, MemoryError
         return SYNTAX_ERROR
-    # Iterative walk over the node fields: the same nodes as ast.walk, without its generators.
+    # The nodes of ast.walk, visited without its generators and skipping leaf fields.
     lines: set[object] = set()
     add = lines.add
-    stack: list[ast.AST] = [tree]
+    stack: list[Any] = [tree]
     pop = stack.pop
     push = stack.append
+    extend = stack.extend
+    table = _CHILD_FIELDS
     while stack:
         node = pop()
+        if node is None:  # optional entries of lists (dict unpacking keys, keyword-only defaults)
+            continue
         number = getattr(node, "lineno", _MISSING)
         if number is not _MISSING:
             add(number)
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if value.__class__ is list:
-                for item in value:
-                    if isinstance(item, _AST):
-                        push(item)
-            elif isinstance(value, _AST):
+        cls = node.__class__
+        fields = table.get(cls)
+        if fields is None:
+            fields = _child_fields(cls)
+        for name, many in fields:
+            value: Any = getattr(node, name, None)
+            if many:
+                extend(value)
+            elif many is None:
+                if value.__class__ is list:
+                    extend(item for item in value if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    push(value)
+            elif value is not None:
                 push(value)
     return LineCount(len(lines), total)
 

@@ -20,7 +20,8 @@ def name_width(report: ClocReport) -> int:
 def render_table(report: ClocReport, verbose: bool = False, width: int | None = None) -> str:
     """The text `odoo-bin cloc` prints; the name column shrinks to the terminal like Odoo's."""
     if not width:
-        width = min(name_width(report), shutil.get_terminal_size()[0] - 24)
+        # At least 1: on a terminal narrower than 25 columns Odoo's layout fails outright.
+        width = max(1, min(name_width(report), shutil.get_terminal_size()[0] - 24))
     rule = "-" * (width + 24) + "\n"
 
     def row(name: str, lines: object, other: object, code: object) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import marshal
 import os
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -37,46 +38,67 @@ Counted = tuple[Outcome, str | None]
 KnownLookup = Callable[[str, str], Outcome | None]
 
 
+def _digester() -> Callable[[bytes], str]:
+    import hashlib
+
+    def digest_of(data: bytes) -> str:
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+    return digest_of
+
+
 def count_share(
     jobs: Sequence[FileJob],
     max_line_size: int | None,
     known: KnownLookup | None,
     on_file: Callable[[], None] | None = None,
+    digest_of: Callable[[bytes], str] | None = None,
 ) -> list[Counted]:
     """Read and count the files. With `known` (a cache), contents counted before are not parsed again.
 
     The garbage collector is paused: parse trees hold no cycles and are freed by reference counting.
     """
-    digest_of: Callable[[bytes], str] | None = None
-    if known is not None:
-        import hashlib
-
-        def digest_of(data: bytes) -> str:
-            return hashlib.blake2b(data, digest_size=16).hexdigest()
-
+    if known is not None and digest_of is None:
+        digest_of = _digester()
     results: list[Counted] = []
     enabled = gc.isenabled()
     gc.disable()
-    try:
-        for job in jobs:
-            try:
-                with open(job.path, "rb") as handle:
-                    data = handle.read()
-            except OSError:
-                results.append((UNREADABLE, None))
-                continue
-            digest = digest_of(data) if digest_of is not None else None
-            outcome = known(digest, job.kind) if known is not None and digest is not None else None
-            if outcome is None:
-                # Latin-1 maps every byte to one character, as Odoo decodes: no byte is ever an error.
-                outcome = count_text(data.decode("latin-1"), job.ext, max_line_size)
-            results.append((outcome, digest))
-            if on_file is not None:
-                on_file()
-    finally:
-        if enabled:
-            gc.enable()
+    # Parsing some files raises SyntaxWarning or DeprecationWarning (`x is 1`, "\\d"): not our
+    # business here, and under `-W error` they would turn counted files into syntax errors.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            _count_into(results, jobs, max_line_size, known, on_file, digest_of)
+        finally:
+            if enabled:
+                gc.enable()
     return results
+
+
+def _count_into(
+    results: list[Counted],
+    jobs: Sequence[FileJob],
+    max_line_size: int | None,
+    known: KnownLookup | None,
+    on_file: Callable[[], None] | None,
+    digest_of: Callable[[bytes], str] | None,
+) -> None:
+    """Count each job into `results`, in order."""
+    for job in jobs:
+        try:
+            with open(job.path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            results.append((UNREADABLE, None))
+            continue
+        digest = digest_of(data) if digest_of is not None else None
+        outcome = known(digest, job.kind) if known is not None and digest is not None else None
+        if outcome is None:
+            # Latin-1 maps every byte to one character, as Odoo decodes: no byte is ever an error.
+            outcome = count_text(data.decode("latin-1"), job.ext, max_line_size)
+        results.append((outcome, digest))
+        if on_file is not None:
+            on_file()
 
 
 def available_cores() -> int:
@@ -105,11 +127,11 @@ def _to_wire(results: list[Counted]) -> bytes:
 def _from_wire(data: bytes, expected: int) -> list[Counted] | None:
     try:
         raw: Any = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
+        if not isinstance(raw, list) or len(raw) != expected:
+            return None
+        return [(o if isinstance(o, str) else LineCount(*o), d) for o, d in raw]
+    except (EOFError, ValueError, TypeError):  # a child that died half-way
         return None
-    if not isinstance(raw, list) or len(raw) != expected:
-        return None
-    return [(o if isinstance(o, str) else LineCount(*o), d) for o, d in raw]
 
 
 def count_files(
@@ -125,6 +147,8 @@ def count_files(
         processes = 1
     processes = min(processes, len(jobs)) or 1
     shares = _shares(jobs, processes)
+    # Everything a child needs is loaded before forking: it never imports (nor takes a lock).
+    digest_of = _digester() if known is not None else None
     children: list[tuple[int, int, list[int]]] = []
     for share in shares[1:]:
         reader, writer = os.pipe()
@@ -133,7 +157,9 @@ def count_files(
             status = 1
             try:
                 os.close(reader)
-                payload = _to_wire(count_share([jobs[i] for i in share], max_line_size, known))
+                payload = _to_wire(
+                    count_share([jobs[i] for i in share], max_line_size, known, None, digest_of)
+                )
                 with os.fdopen(writer, "wb") as out:
                     out.write(payload)
                 status = 0
@@ -152,9 +178,8 @@ def count_files(
         if on_progress is not None:
             on_progress(min(len(jobs), done * processes))  # the children keep a similar pace
 
-    for index, counted in zip(
-        own, count_share([jobs[i] for i in own], max_line_size, known, step), strict=True
-    ):
+    own_results = count_share([jobs[i] for i in own], max_line_size, known, step, digest_of)
+    for index, counted in zip(own, own_results, strict=True):
         results[index] = counted
     for pid, reader, share in children:
         with os.fdopen(reader, "rb") as incoming:
@@ -162,7 +187,7 @@ def count_files(
         os.waitpid(pid, 0)
         received = _from_wire(payload, len(share))
         if received is None:  # the child failed: count its share here
-            received = count_share([jobs[i] for i in share], max_line_size, known)
+            received = count_share([jobs[i] for i in share], max_line_size, known, None, digest_of)
         for index, counted in zip(share, received, strict=True):
             results[index] = counted
     if on_progress is not None:

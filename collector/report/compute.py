@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 
+from collector.limit_watch import counted_lines
 from collector.policy.catalogue import Catalogue
 from collector.policy.sla import SlaPolicy, paused_business_time
 from collector.policy.triage import Category, Priority
@@ -262,28 +263,32 @@ def usage_days(
     period: Period,
     until: datetime,
 ) -> tuple[UsageDay, ...]:
-    """Per local day up to `until`: the highest count of the day per instance, summed over instances
-    (each instance is a separate Odoo database with its own users and code), beside the limits in force."""
-    per_day: dict[date, dict[str, tuple[int | None, int | None]]] = {}
+    """Per local day up to `until`: the highest count of the day over the customer's instances, beside
+    the limits in force. As the collector's limit watch does, each instance's count is held against the
+    limit on its own, and custom lines leave out modules by the contract's excluded authors."""
+    per_day: dict[date, tuple[int | None, int | None]] = {}
     for sample in samples:
         day = sample.at.astimezone(LOCAL_ZONE).date()
-        users, lines = per_day.setdefault(day, {}).get(sample.instance, (None, None))
-        per_day[day][sample.instance] = (_max(users, sample.users), _max(lines, sample.lines))
-    last_day = min(
-        period.next_first_day,
-        (until - timedelta(microseconds=1)).astimezone(LOCAL_ZONE).date() + timedelta(days=1),
-    )
+        contract = contract_on(contracts, day)
+        lines = sample.lines
+        if lines is not None and contract is not None and contract.excluded_authors:
+            counts = {"custom_lines": lines, "modules": list(sample.modules)}
+            lines = counted_lines(counts, contract.excluded_authors)
+        users, most_lines = per_day.get(day, (None, None))
+        per_day[day] = (_max(users, sample.users), _max(most_lines, lines))
+    last_local_day = (until - timedelta(microseconds=1)).astimezone(LOCAL_ZONE).date()
+    last_day = min(period.next_first_day, last_local_day + timedelta(days=1))
     days = []
     day = period.first_day
     while day < last_day:
         contract = contract_on(contracts, day)
         package = catalogue.package(contract.package) if contract and contract.package else None
-        values = per_day.get(day, {})
+        users, lines = per_day.get(day, (None, None))
         days.append(
             UsageDay(
                 day=day,
-                users=_sum(users for users, _ in values.values()),
-                lines=_sum(lines for _, lines in values.values()),
+                users=users,
+                lines=lines,
                 package=package.name if package else None,
                 users_limit=package.max_users if package else None,
                 lines_limit=package.max_custom_lines if package else None,
@@ -321,8 +326,3 @@ def _max(a: int | None, b: int | None) -> int | None:
     if a is None:
         return b
     return a if b is None else max(a, b)
-
-
-def _sum(values: Iterable[int | None]) -> int | None:
-    present = [value for value in values if value is not None]
-    return sum(present) if present else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Connection, and_, or_, select
 
@@ -50,6 +51,7 @@ class UsageSample:
     at: datetime
     users: int | None
     lines: int | None
+    modules: tuple[dict[str, Any], ...] = ()  # the per-module breakdown, for excluded third-party authors
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class ContractRecord:
     premium: bool
     migration: bool
     integrations: tuple[str, ...]
+    excluded_authors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,7 @@ def _contracts(conn: Connection, customer_id: int) -> tuple[ContractRecord, ...]
             bool(row.premium),
             bool(row.migration),
             tuple(row.integrations or ()),
+            tuple(row.excluded_authors or ()),
         )
         for row in rows
     )
@@ -206,5 +210,8 @@ def _samples(
         users, lines = counts.get("internal_users"), counts.get("custom_lines")
         if users is None and lines is None:
             continue
-        samples.append(UsageSample(instances.get(row.instance_id, "?"), row.received_at, users, lines))
+        modules = tuple(module for module in counts.get("modules") or () if isinstance(module, dict))
+        samples.append(
+            UsageSample(instances.get(row.instance_id, "?"), row.received_at, users, lines, modules)
+        )
     return tuple(samples)

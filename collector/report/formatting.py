@@ -42,7 +42,9 @@ def local(value: datetime | None) -> str:
     return value.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M")
 
 
-def number(value: int | None) -> str:
+def number(value: int | None, language: str = "nl") -> str:
+    """Thousands grouped the way the reader expects: 16.100 in Dutch, 16,100 in English."""
     if value is None:
         return "-"
-    return f"{value:,}".replace(",", ".")
+    grouped = f"{value:,}"
+    return grouped if language == "en" else grouped.replace(",", ".")

@@ -14,7 +14,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 PRIORITY_COLORS = dict(zip(PRIORITIES, svg.PALETTE, strict=False))
 
 
-def _environment() -> Any:
+def _environment(language: str) -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(
@@ -29,14 +29,15 @@ def _environment() -> Any:
         hours=fmt.business_hours,
         percent=fmt.percent,
         local=fmt.local,
-        number=fmt.number,
+        number=lambda value: fmt.number(value, language),
         priorities=PRIORITIES,
     )
     return env
 
 
 def render_customer_html(report: CustomerReport, language: str | None = None) -> str:
-    t = labels_for(language or report.language)
+    language = language or report.language
+    t = labels_for(language)
     column_totals = {p: sum(row.get(p, 0) for row in report.counts.values()) for p in PRIORITIES}
     priority_chart = svg.horizontal_bars(
         [svg.Bar(f"{t['priority']} {p}", n, str(n), PRIORITY_COLORS[p]) for p, n in column_totals.items()],
@@ -73,13 +74,13 @@ def render_customer_html(report: CustomerReport, language: str | None = None) ->
         title=t["lines"],
     )
     return str(
-        _environment()
+        _environment(language)
         .get_template("customer.html.j2")
         .render(
             r=report,
             u=report.usage_summary,
             t=t,
-            language=language or report.language,
+            language=language,
             column_totals=column_totals,
             priority_chart=priority_chart,
             availability_chart=availability_chart,
@@ -91,7 +92,7 @@ def render_customer_html(report: CustomerReport, language: str | None = None) ->
 
 def render_overview_html(overview: Overview, language: str = "nl") -> str:
     return str(
-        _environment()
+        _environment(language)
         .get_template("overview.html.j2")
         .render(o=overview, t=labels_for(language), language=language)
     )

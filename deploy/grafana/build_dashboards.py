@@ -62,6 +62,7 @@ def q(expr: str, legend: str = "", instant: bool = False) -> Query:
 C = 'customer=~"$customer"'
 CH = 'channel=~"$channel"'
 
+
 CUSTOMERS = Dashboard(
     uid="ps-customers",
     title="PrioritySupport / Customers",
@@ -71,18 +72,18 @@ CUSTOMERS = Dashboard(
     panels=(
         Panel(
             "Instances up",
-            (q(f"prioritysupport_odoo_up{{{C}}}", "{{customer}} {{odoo_instance}}", instant=True),),
+            (q(f"prioritysupport_odoo_up{{{C}}}", "{{customer}} {{instance_name}}", instant=True),),
             kind="stat",
             width=8,
             thresholds=((0, "red"), (1, "green")),
-            description="1 = the agent reaches Odoo (login page, health, authentication).",
+            description="1 = the agent reaches Odoo (login page, version, read).",
         ),
         Panel(
             "Availability, last 24 h",
             (
                 q(
                     f"avg_over_time(prioritysupport_odoo_up{{{C}}}[1d])",
-                    "{{customer}} {{odoo_instance}}",
+                    "{{customer}} {{instance_name}}",
                     instant=True,
                 ),
             ),
@@ -93,7 +94,13 @@ CUSTOMERS = Dashboard(
         ),
         Panel(
             "Integrations up",
-            (q(f"prioritysupport_integration_up{{{C}}}", "{{customer}} {{integration}}", instant=True),),
+            (
+                q(
+                    f"prioritysupport_integration_up{{{C}}}",
+                    "{{customer}} {{instance_name}} {{integration}}",
+                    instant=True,
+                ),
+            ),
             kind="stat",
             width=8,
             thresholds=((0, "red"), (1, "green")),
@@ -101,34 +108,55 @@ CUSTOMERS = Dashboard(
         Panel(
             "Internal users against limit",
             (
-                q(f"prioritysupport_customer_internal_users{{{C}}}", "{{customer}} users"),
-                q(f"prioritysupport_customer_users_limit{{{C}}}", "{{customer}} limit"),
+                q(
+                    f'max by (customer) (prioritysupport_limit_usage{{{C},metric="users"}})',
+                    "{{customer}} users",
+                ),
+                q(
+                    f'max by (customer) (prioritysupport_limit_value{{{C},metric="users"}})',
+                    "{{customer}} limit",
+                ),
             ),
             description="Limits are inclusive: at the limit is fine, above it is over.",
         ),
         Panel(
             "Custom code lines against limit",
             (
-                q(f"prioritysupport_customer_custom_code_lines{{{C}}}", "{{customer}} lines"),
-                q(f"prioritysupport_customer_custom_code_lines_limit{{{C}}}", "{{customer}} limit"),
+                q(
+                    f'max by (customer) (prioritysupport_limit_usage{{{C},metric="lines"}})',
+                    "{{customer}} lines",
+                ),
+                q(
+                    f'max by (customer) (prioritysupport_limit_value{{{C},metric="lines"}})',
+                    "{{customer}} limit",
+                ),
             ),
             description="Counted the way odoo-bin cloc counts.",
         ),
         Panel(
             "Usage of limits",
             (
-                q(f"customer:prioritysupport_users_limit:ratio{{{C}}}", "{{customer}} users", instant=True),
                 q(
-                    f"customer:prioritysupport_custom_code_lines_limit:ratio{{{C}}}",
-                    "{{customer}} lines",
+                    f"customer:prioritysupport_limit_usage:ratio{{{C}}}",
+                    "{{customer}} {{metric}}",
                     instant=True,
                 ),
             ),
             kind="bargauge",
             unit="percentunit",
-            width=24,
+            width=12,
             thresholds=((0, "green"), (0.9, "orange"), (1.0001, "red")),
             description="Orange from 90% (near), red above 100% (over).",
+        ),
+        Panel(
+            "Users and lines per instance (agents)",
+            (
+                q(f"prioritysupport_internal_users{{{C}}}", "{{customer}} {{instance_name}} users"),
+                q(f"prioritysupport_custom_code_lines{{{C}}}", "{{customer}} {{instance_name}} lines"),
+            ),
+            kind="table",
+            width=12,
+            description="As each agent last counted them; the collector combines them per customer.",
         ),
     ),
 )
@@ -136,60 +164,67 @@ CUSTOMERS = Dashboard(
 SLA = Dashboard(
     uid="ps-sla",
     title="PrioritySupport / SLA",
-    description="Open tickets by priority, response and resolution times, breaches, by customer.",
+    description="Open tickets by priority and customer, breaches by target.",
     panels=(
         Panel(
             "Open tickets by priority",
-            (q(f"sum by (priority) (prioritysupport_tickets_open{{{C}}})", "{{priority}}"),),
+            (
+                q(
+                    f"sum by (priority) (customer_priority:prioritysupport_tickets_open:max{{{C}}})",
+                    "{{priority}}",
+                ),
+            ),
             width=12,
         ),
         Panel(
             "Open tickets by customer",
-            (q(f"sum by (customer) (prioritysupport_tickets_open{{{C}}})", "{{customer}}", instant=True),),
+            (
+                q(
+                    f"sum by (customer) (customer_priority:prioritysupport_tickets_open:max{{{C}}})",
+                    "{{customer}}",
+                    instant=True,
+                ),
+            ),
             kind="bargauge",
             width=12,
         ),
         Panel(
-            "Tickets near their response deadline",
+            "Open A and B tickets",
             (
                 q(
-                    f"sum by (customer, priority) (prioritysupport_tickets_at_risk{{{C}}})",
+                    f'sum by (customer, priority) (prioritysupport_tickets_open{{{C},priority=~"A|B"}})',
                     "{{customer}} {{priority}}",
-                ),
-            ),
-            width=12,
-            description="75% of the response target elapsed without a first response.",
-        ),
-        Panel(
-            "Breaches, last 30 days",
-            (
-                q(
-                    f"sum by (customer, priority, target) "
-                    f"(increase(prioritysupport_sla_breaches_total{{{C}}}[30d]))",
-                    "{{customer}} {{priority}} {{target}}",
                     instant=True,
                 ),
             ),
             kind="table",
             width=12,
+            description="Incidents that page (premium) or go to the support team at once.",
         ),
         Panel(
-            "First response time (business hours), median and p90",
+            "Breached tickets by target",
             (
                 q(
-                    f"histogram_quantile(0.5, sum by (le, priority) "
-                    f"(rate(prioritysupport_ticket_response_business_seconds_bucket{{{C}}}[1d])))",
-                    "median {{priority}}",
-                ),
-                q(
-                    f"histogram_quantile(0.9, sum by (le, priority) "
-                    f"(rate(prioritysupport_ticket_response_business_seconds_bucket{{{C}}}[1d])))",
-                    "p90 {{priority}}",
+                    f"max by (customer, target) (prioritysupport_sla_breaches{{{C}}})",
+                    "{{customer}} {{target}}",
                 ),
             ),
-            unit="s",
+            width=12,
+            description="Tickets whose response or resolution deadline passed; the report has the details.",
+        ),
+        Panel(
+            "New breaches in the selected range",
+            (
+                q(
+                    f"sum by (customer, target) "
+                    f"(clamp_min(delta(prioritysupport_sla_breaches{{{C}}}[$__range]), 0))",
+                    "{{customer}} {{target}}",
+                    instant=True,
+                ),
+            ),
+            kind="table",
             width=24,
-            description="The monthly evaluation report has the exact figures; this is the live trend.",
+            description="Response and resolution times per month are in `prioritysupport report`.",
         ),
     ),
 )
@@ -197,60 +232,89 @@ SLA = Dashboard(
 FLEET = Dashboard(
     uid="ps-fleet",
     title="PrioritySupport / Fleet",
-    description="Agents, hosts and Odoo latency across all customers.",
+    description="Agents, hosts, Odoo latency and the collector's intake.",
     panels=(
         Panel(
             "Agents scraped",
             (
-                q('sum(up{job="prioritysupport-agent"})', "up"),
-                q('count(up{job="prioritysupport-agent"})', "all"),
+                q(f'sum(up{{job="prioritysupport-agent",{C}}})', "up"),
+                q(f'count(up{{job="prioritysupport-agent",{C}}})', "all"),
             ),
             width=8,
         ),
         Panel(
-            "Agent last report age",
-            (q(f"prioritysupport_agent_last_seen_age_seconds{{{C}}}", "{{customer}} {{agent}}"),),
+            "Last report age per instance",
+            (q(f"prioritysupport_agent_last_seen_age_seconds{{{C}}}", "{{customer}} {{instance_name}}"),),
             unit="s",
             width=16,
-            description="Seen by the collector; above 3 report intervals the agent counts as silent.",
+            description="Seen by the collector; after 3 missed reports the instance is probed from outside.",
         ),
         Panel(
             "Odoo response time",
-            (q(f"prioritysupport_odoo_latency_seconds{{{C}}}", "{{customer}} {{odoo_instance}}"),),
+            (q(f"prioritysupport_odoo_latency_seconds{{{C}}}", "{{customer}} {{instance_name}}"),),
             unit="s",
             width=12,
         ),
         Panel(
             "Host CPU",
-            (q(f"prioritysupport_host_cpu_percent{{{C}}}", "{{customer}} {{instance}}"),),
-            unit="percent",
+            (q(f"prioritysupport_host_cpu_usage_ratio{{{C}}}", "{{customer}} {{instance}}"),),
+            unit="percentunit",
             width=12,
         ),
         Panel(
-            "Host memory",
-            (q(f"prioritysupport_host_memory_percent{{{C}}}", "{{customer}} {{instance}}"),),
-            unit="percent",
+            "Host memory and load",
+            (
+                q(f"prioritysupport_host_memory_usage_ratio{{{C}}}", "{{customer}} {{instance}} memory"),
+                q(f"prioritysupport_host_load1{{{C}}}", "{{customer}} {{instance}} load"),
+            ),
             width=12,
         ),
         Panel(
             "Disk use",
-            (q(f"prioritysupport_host_disk_used_ratio{{{C}}}", "{{customer}} {{mountpoint}}"),),
+            (q(f"prioritysupport_host_disk_usage_ratio{{{C}}}", "{{customer}} {{instance}} {{mount}}"),),
             unit="percentunit",
             width=12,
             thresholds=((0, "green"), (0.9, "orange"), (0.97, "red")),
         ),
         Panel(
-            "Reports received per minute",
-            (q("sum(rate(prioritysupport_reports_received_total[$__rate_interval])) * 60", "reports"),),
+            "Odoo workers",
+            (
+                q(f"prioritysupport_odoo_workers{{{C}}}", "{{customer}} {{instance}} workers"),
+                q(
+                    f"prioritysupport_odoo_workers_resident_memory_bytes{{{C}}} / 2^20",
+                    "{{customer}} {{instance}} MiB",
+                ),
+            ),
             width=12,
         ),
         Panel(
-            "Collector request latency, p90",
+            "Agent spool and last delivery",
+            (
+                q(f"prioritysupport_agent_spool_reports{{{C}}}", "{{customer}} {{instance}} spooled"),
+                q(
+                    f"time() - prioritysupport_agent_last_push_timestamp_seconds{{{C}}}",
+                    "{{customer}} {{instance}} seconds since delivery",
+                ),
+            ),
+            width=12,
+        ),
+        Panel(
+            "Reports received per second, by outcome",
             (
                 q(
-                    "histogram_quantile(0.9, sum by (le) "
-                    "(rate(prioritysupport_http_request_duration_seconds_bucket[$__rate_interval])))",
-                    "p90",
+                    "sum by (outcome) (rate(prioritysupport_ingest_reports_total[$__rate_interval]))",
+                    "{{outcome}}",
+                ),
+            ),
+            width=12,
+        ),
+        Panel(
+            "Report intake latency, p99",
+            (
+                q(
+                    "histogram_quantile(0.99, sum by (le) "
+                    "(rate(prioritysupport_ingest_seconds_bucket[$__rate_interval])))",
+                    "p99",
                 ),
             ),
             unit="s",
@@ -313,7 +377,7 @@ NOTIFICATIONS = Dashboard(
         Panel(
             "Outbox",
             (
-                q("sum(prioritysupport_outbox_depth)", "due"),
+                q("max(prioritysupport_outbox_depth)", "open"),
                 q("max(prioritysupport_outbox_oldest_due_age_seconds)", "oldest due (s)"),
             ),
             width=8,
@@ -336,14 +400,14 @@ NOTIFICATIONS = Dashboard(
 DASHBOARDS = (CUSTOMERS, SLA, FLEET, NOTIFICATIONS)
 
 # Which metric each dashboard variable lists its values from.
-_VARIABLE_SOURCES = {
-    "customer": "prioritysupport_customer_users_limit",
+VARIABLE_SOURCES = {
+    "customer": "prioritysupport_agent_last_seen_age_seconds",
     "channel": "prioritysupport_notifications_sent_total",
 }
 
 
 def _variable(name: str) -> dict[str, Any]:
-    query = f"label_values({_VARIABLE_SOURCES[name]}, {name})"
+    query = f"label_values({VARIABLE_SOURCES[name]}, {name})"
     return {
         "name": name,
         "label": name.capitalize(),

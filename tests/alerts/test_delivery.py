@@ -125,7 +125,14 @@ def test_smtp_refusing_then_accepting_delivers_html_and_text(
     message = mail.messages[0]
     assert "T-77" in message["Subject"]
     assert message["To"] == "klant@acme.test"
-    assert "Factuur &amp; export &lt;kapot&gt;" in str(message)
+    assert message.get_content_type() == "multipart/alternative"
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode()
+        for part in message.walk()
+        if not part.is_multipart()
+    }
+    assert "Factuur &amp; export &lt;kapot&gt;" in parts["text/html"]
+    assert "Factuur & export <kapot>" in parts["text/plain"]
 
 
 def test_partial_failure_retries_only_the_failed_target(

@@ -102,3 +102,24 @@ def test_held_page_acknowledged_before_release_is_never_sent(
     clock.advance(timedelta(hours=8))
     worker.run_once()
     assert receiver.bodies() == []
+
+
+def test_chain_runs_when_the_primary_channel_is_down(
+    engine: Engine, clock: FixedClock, receiver: WebhookReceiver
+) -> None:
+    receiver.path_delays.clear()
+    box, worker = setup(engine, clock, book(receiver), max_attempts=3)
+    from alerts.channels import ChannelBook
+
+    broken = ChannelBook.from_urls(
+        [("json://127.0.0.1:1/down", ["oncall-primary"])]
+        + [(receiver.url(tag), [tag]) for tag in ("oncall-secondary", "support-manager", "ops")]
+    )
+    worker.channels = broken
+    enqueue(box, _page("T-104"))
+    worker.run_once()
+    _tick(worker, clock, 15)
+    assert len(receiver.bodies("oncall-secondary")) == 1  # on time, though the page never arrived
+    _tick(worker, clock, 15)
+    assert len(receiver.bodies("support-manager")) == 1
+    assert len(receiver.bodies("ops")) == 1  # the undeliverable page itself went to ops

@@ -134,3 +134,14 @@ def test_new_file_and_manifest_change_are_seen(module: str, tmp_path: Path) -> N
     files = count_paths([module], cache_dir=cache).modules["cached"].files
     assert f"{module}/models/new.py" not in files
     assert files == count_paths([module]).modules["cached"].files
+
+
+def test_poisoned_module_snapshot_is_not_trusted(module: str, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    expected = count_paths([module], cache_dir=cache).to_json()
+    data = json.loads((cache / FILE_NAME).read_text())
+    for snapshot in data["modules"].values():
+        snapshot["files"].append(["/etc/hostname.py", ".py"])
+        snapshot["folders"] = []
+    (cache / FILE_NAME).write_text(json.dumps(data))
+    assert count_paths([module], cache_dir=cache).to_json() == expected

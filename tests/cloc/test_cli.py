@@ -159,3 +159,13 @@ def test_progress_bar_on_a_terminal_but_never_in_json(real_addons: list[str], tm
     shown = _run_on_terminal(arguments, env)
     assert "Counting" in shown
     assert "Odoo cloc" in shown
+
+
+def test_lean_module_entry(make_module: ModuleBuilder, capsys: pytest.CaptureFixture[str]) -> None:
+    from agent.cloc.__main__ import main
+
+    folder = make_module("lean", {"a.py": "x = 1\n"})
+    assert main(["-p", folder, "--json", "--no-cache"]) == 0
+    assert json.loads(capsys.readouterr().out)["code"] == 1
+    assert main([]) == 2
+    assert "Nothing to count" in capsys.readouterr().err

@@ -114,3 +114,17 @@ def test_generated_texts_match_the_literal_algorithm(text: str, ext: str) -> Non
 )
 def test_generated_python_matches_the_literal_algorithm(text: str) -> None:
     assert ours(text, ".py") == reference(text, ".py")
+
+
+def test_python_warnings_do_not_change_counts(tmp_path: object) -> None:
+    import warnings
+
+    from agent.cloc.workers import FileJob, count_share
+
+    path = f"{tmp_path}/w.py"
+    with open(path, "w") as handle:
+        handle.write("x = 1\nif x is 1:\n    y = '\\d'\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        [(outcome, _digest)] = count_share([FileJob(path, ".py", ".py", 10)], MAX_LINE, None)
+    assert outcome == LineCount(3, 3)

@@ -62,9 +62,11 @@ def test_schema_errors_name_the_field(collector: Collector, live: LiveServer) ->
         first = client.post("/api/v1/reports", json=bad_status)
         second = client.post("/api/v1/reports", json=bad_time)
         third = client.post("/api/v1/reports", content=b"{not json")
+        nan = client.post("/api/v1/reports", content=json.dumps(report(sequence=float("nan"))).encode())
     assert first.status_code == 422 and first.json()["field"] == "checks/0/status"
     assert second.status_code == 422 and second.json()["field"] == "sent_at"
     assert third.status_code == 400
+    assert nan.status_code == 400 and "NaN" in nan.json()["error"]
     assert _reports(collector) == 0
 
 

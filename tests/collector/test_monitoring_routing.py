@@ -19,8 +19,8 @@ from tests.collector.conftest import failing, report
 AMS = ZoneInfo("Europe/Amsterdam")
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=AMS).astimezone(UTC)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=AMS).astimezone(UTC)
 
 
 def ids(collector: Collector, customer: str, instance: str = "prod") -> tuple[int, int]:

@@ -9,7 +9,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -58,14 +58,21 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 20.
 
 @contextmanager
 def prometheus_server(
-    config_text: str = "global: {}\n", rule_files: tuple[Path, ...] = ()
+    config_text: str = "global: {}\n",
+    rule_files: tuple[Path, ...] = (),
+    rule_text: Callable[[str], str] = lambda text: text,
 ) -> Iterator[Prometheus]:
-    """Start Prometheus with the given configuration (YAML text), stop it afterwards."""
+    """Start Prometheus with the given configuration (YAML text), stop it afterwards.
+
+    Rule files are copied to rules/ beside the configuration (as deploy/prometheus lays them out), each
+    passed through `rule_text` first."""
     binary = require_binary("prometheus")
     with tempfile.TemporaryDirectory(prefix="ps-prom-") as base:
         root = Path(base)
+        (root / "rules").mkdir()
         for rule_file in rule_files:
-            (root / rule_file.name).write_text(rule_file.read_text(encoding="utf-8"), encoding="utf-8")
+            text = rule_text(rule_file.read_text(encoding="utf-8"))
+            (root / "rules" / rule_file.name).write_text(text, encoding="utf-8")
         (root / "prometheus.yml").write_text(config_text, encoding="utf-8")
         port = free_port()
         log = (root / "prometheus.log").open("wb")

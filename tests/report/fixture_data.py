@@ -118,27 +118,40 @@ CONDITIONS: list[dict[str, Any]] = [
                 (utc(10, 31, 20), "recovered", "failing")]),
 ]
 
-# Counts in agent reports (UTC): (instance, received, users, lines). Per local day the highest count per
-# instance, summed over instances. Small (25 users, 2,500 lines) until 14 Oct, medium (75, 15,000) from
-# 15 Oct.
-# 1 Oct: 22 users, 2,000 lines. 14 Oct: 26 users (over small). 16 Oct: prod 30 + test 5 = 35 users,
-# 16,000 + 100 = 16,100 lines (over medium). 31 Oct 22:30 UTC is 23:30 local on the 31st: 30 users, 14,000.
-SAMPLES: list[tuple[str, datetime, int | None, int | None]] = [
-    ("prod", utc(10, 1, 10), 20, 2000),
-    ("prod", utc(10, 1, 18), 22, None),
-    ("prod", utc(10, 14, 9), 26, 2400),
-    ("prod", utc(10, 16, 9), 30, 16000),
-    ("test", utc(10, 16, 10), 5, 100),
-    ("prod", utc(10, 31, 22, 30), 30, 14000),
-    ("prod", utc(11, 1, 9), 99, 99999),  # after the period: ignored
+# Counts in agent reports (UTC): (instance, received, users, lines, modules). Per local day the highest
+# count over the instances, each held against the limit on its own (as the collector's limit watch does).
+# Small (25 users, 2,500 lines) until 14 Oct; medium (75, 15,000) from 15 Oct, leaving out OCA modules.
+# 1 Oct: 22 users, 2,000 lines. 14 Oct: 26 users (over small). 16 Oct: prod 30 / 16,000 beats test
+# 5 / 100 (lines over medium). 31 Oct 22:30 UTC is 23:30 local on the 31st: 30 users, 14,000 lines of
+# which 1,000 by the OCA: 13,000 count.
+OCA_MODULES = (
+    {"name": "acme_sale", "code": 13000, "author": "Acme"},
+    {"name": "sale_workflow", "code": 1000, "author": "Camptocamp, Odoo Community Association (OCA), OCA"},
+)
+SAMPLES: list[tuple[str, datetime, int | None, int | None, tuple[dict[str, Any], ...]]] = [
+    ("prod", utc(10, 1, 10), 20, 2000, ()),
+    ("prod", utc(10, 1, 18), 22, None, ()),
+    ("prod", utc(10, 14, 9), 26, 2400, ()),
+    ("prod", utc(10, 16, 9), 30, 16000, ()),
+    ("test", utc(10, 16, 10), 5, 100, ()),
+    ("prod", utc(10, 31, 22, 30), 30, 14000, OCA_MODULES),
+    ("prod", utc(11, 1, 9), 99, 99999, ()),  # after the period: ignored
 ]
 # fmt: on
 
 
-def _report_body(instance: str, users: int | None, lines: int | None, sequence: int) -> str:
-    counts = None
+def _report_body(
+    instance: str,
+    users: int | None,
+    lines: int | None,
+    sequence: int,
+    modules: tuple[dict[str, Any], ...] = (),
+) -> str:
+    counts: dict[str, Any] | None = None
     if users is not None or lines is not None:
         counts = {"counted_at": "2026-10-01T00:00:00+00:00", "internal_users": users, "custom_lines": lines}
+        if modules:
+            counts["modules"] = list(modules)
     return json.dumps(
         {"schema_version": 1, "instance": {"name": instance}, "counts": counts, "seq": sequence}
     )
@@ -183,7 +196,7 @@ def populate(engine: Engine) -> None:
                     migration=False,
                     integrations=["webshop"],
                     notify_customer_incidents=True,
-                    excluded_authors=[],
+                    excluded_authors=["OCA"],
                 ),
                 dict(
                     customer_id=bakker,
@@ -245,7 +258,7 @@ def populate(engine: Engine) -> None:
                 conn.execute(
                     insert(t.flips).values(condition_id=condition_id, at=at, old_state=old, new_state=new)
                 )
-        for sequence, (instance, received, users, lines) in enumerate(SAMPLES):
+        for sequence, (instance, received, users, lines, modules) in enumerate(SAMPLES):
             conn.execute(
                 insert(t.reports).values(
                     report_id=f"00000000-0000-4000-8000-{sequence:012d}",
@@ -253,7 +266,7 @@ def populate(engine: Engine) -> None:
                     instance_id=instances[instance],
                     received_at=received,
                     sequence=sequence,
-                    body=_report_body(instance, users, lines, sequence),
+                    body=_report_body(instance, users, lines, sequence, modules),
                 )
             )
         # A report without counts (most reports carry none).

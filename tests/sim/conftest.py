@@ -24,3 +24,10 @@ def start_sim() -> Iterator[SimFactory]:
     yield start
     for simulator in started:
         simulator.stop()
+
+
+def proxy(url: str) -> Any:
+    """An xmlrpc.client proxy typed loosely: Odoo's answers are dynamic."""
+    import xmlrpc.client
+
+    return xmlrpc.client.ServerProxy(url)

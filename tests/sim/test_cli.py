@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import xmlrpc.client
 from pathlib import Path
 
+from tests.sim.conftest import proxy
 from tests.support.components import free_port, wait_for_port
 
 COMMAND = [sys.executable, "-m", "prioritysupport.cli"]
@@ -41,10 +41,10 @@ def test_sim_odoo_serves_until_stopped(tmp_path: Path) -> None:
     )
     try:
         wait_for_port(port, timeout=20)
-        common = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/xmlrpc/2/common")
+        common = proxy(f"http://127.0.0.1:{port}/xmlrpc/2/common")
         assert common.version()["server_version"] == "15.0"
         uid = common.authenticate("acme", "admin", "admin", {})
-        models = xmlrpc.client.ServerProxy(f"http://127.0.0.1:{port}/xmlrpc/2/object")
+        models = proxy(f"http://127.0.0.1:{port}/xmlrpc/2/object")
         assert (
             models.execute_kw("acme", uid, "admin", "res.users", "search_count", [[("share", "=", False)]])
             == 3

@@ -7,7 +7,7 @@ import xmlrpc.client
 import pytest
 import requests
 
-from tests.sim.conftest import SimFactory
+from tests.sim.conftest import SimFactory, proxy
 
 
 def _control(url: str, **command: object) -> dict[str, object]:
@@ -36,7 +36,7 @@ def test_slow_http_500_database_and_auth_faults(start_sim: SimFactory) -> None:
     assert requests.get(f"{sim.url}/web/login", timeout=5).status_code == 500
     _control(sim.url, action="set", fault="http_500", value=False)
     _control(sim.url, action="set", fault="database_down")
-    common = xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/common")
+    common = proxy(f"{sim.url}/xmlrpc/2/common")
     with pytest.raises(xmlrpc.client.Fault) as fault:
         common.authenticate("demo", "admin", "admin", {})
     assert "OperationalError" in fault.value.faultString
@@ -59,7 +59,7 @@ def test_data_faults_and_users(start_sim: SimFactory) -> None:
     assert _control(sim.url, action="mail_exceptions", count=2)["mail_exceptions"] == 2
     assert _control(sim.url, action="resend_mail")["mail_exceptions"] == 0
     _control(sim.url, action="fail_cron", name="Webshop: import orders")
-    models = xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/object")
+    models = proxy(f"{sim.url}/xmlrpc/2/object")
     crons = models.execute_kw(
         "demo", 2, "admin", "ir.cron", "search_read", [[("failure_count", ">", 0)]], {"fields": ["cron_name"]}
     )

@@ -7,13 +7,13 @@ import xmlrpc.client
 import pytest
 
 from demo.sim import SUPPORTED_SERIES
-from tests.sim.conftest import SimFactory
+from tests.sim.conftest import SimFactory, proxy
 
 
 @pytest.mark.parametrize("series", SUPPORTED_SERIES)
 def test_version_login_and_reads(start_sim: SimFactory, series: str) -> None:
     sim = start_sim(version=series, users=6, portal_users=3)
-    common = xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/common")
+    common = proxy(f"{sim.url}/xmlrpc/2/common")
     info = common.version()
     assert info["server_version"] == series
     assert info["server_version_info"][0] == int(series.split(".")[0])
@@ -22,7 +22,7 @@ def test_version_login_and_reads(start_sim: SimFactory, series: str) -> None:
     assert uid == 2
     assert common.login("demo", "admin", "admin") == 2
 
-    models = xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/object")
+    models = proxy(f"{sim.url}/xmlrpc/2/object")
     assert (
         models.execute_kw("demo", uid, "admin", "res.users", "search_count", [[("share", "=", False)]]) == 6
     )
@@ -44,19 +44,19 @@ def test_version_login_and_reads(start_sim: SimFactory, series: str) -> None:
         "demo", uid, "admin", "res.users", "search", [[]], {"limit": 2, "order": "id desc"}
     )
     assert len(limited) == 2 and limited[0] > limited[1]
-    assert xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/db").list() == ["demo"]
+    assert proxy(f"{sim.url}/xmlrpc/2/db").list() == ["demo"]
 
 
 def test_api_key_works_like_a_password(start_sim: SimFactory) -> None:
     sim = start_sim(version="17.0", api_key="k3y")
-    common = xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/common")
+    common = proxy(f"{sim.url}/xmlrpc/2/common")
     assert common.authenticate("demo", "admin", "k3y", {}) == 2
     assert common.authenticate("demo", "admin", "wrong", {}) is False
 
 
 def test_faults_carry_odoo_codes(start_sim: SimFactory) -> None:
     sim = start_sim(version="16.0")
-    models = xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/object")
+    models = proxy(f"{sim.url}/xmlrpc/2/object")
     with pytest.raises(xmlrpc.client.Fault) as denied:
         models.execute_kw("demo", 2, "wrong", "res.users", "search", [[]])
     assert denied.value.faultCode == 3 and denied.value.faultString == "Access Denied"
@@ -64,7 +64,7 @@ def test_faults_carry_odoo_codes(start_sim: SimFactory) -> None:
         models.execute_kw("demo", 2, "admin", "no.such.model", "search", [[]])
     assert unknown_model.value.faultCode == 2 and "doesn't exist" in unknown_model.value.faultString
     with pytest.raises(xmlrpc.client.Fault) as wrong_db:
-        xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/common").authenticate("nope", "admin", "admin", {})
+        proxy(f"{sim.url}/xmlrpc/2/common").authenticate("nope", "admin", "admin", {})
     assert wrong_db.value.faultCode == 1
     assert 'database "nope" does not exist' in wrong_db.value.faultString
     assert wrong_db.value.faultString.startswith("Traceback")
@@ -79,6 +79,6 @@ def test_faults_carry_odoo_codes(start_sim: SimFactory) -> None:
 def test_cron_failure_count_exists_from_18(start_sim: SimFactory) -> None:
     for series, present in (("17.0", False), ("18.0", True)):
         sim = start_sim(version=series)
-        models = xmlrpc.client.ServerProxy(f"{sim.url}/xmlrpc/2/object")
+        models = proxy(f"{sim.url}/xmlrpc/2/object")
         fields = models.execute_kw("demo", 2, "admin", "ir.cron", "fields_get", [])
         assert ("failure_count" in fields) is present

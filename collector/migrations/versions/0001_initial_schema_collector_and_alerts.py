@@ -110,6 +110,8 @@ def upgrade() -> None:
         sa.Column("odoo_version", sa.String(length=64), nullable=True),
         sa.Column("last_report_at", collector.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("agent_silent", sa.Boolean(), nullable=False),
+        sa.Column("version_checked", sa.String(length=64), nullable=True),
+        sa.Column("version_supported", sa.Boolean(), nullable=True),
         sa.ForeignKeyConstraint(
             ["customer_id"],
             ["customers.id"],
@@ -125,9 +127,10 @@ def upgrade() -> None:
     op.create_table(
         "limit_states",
         sa.Column("customer_id", sa.Integer(), nullable=False),
-        sa.Column("metric", sa.String(length=16), nullable=False),
+        sa.Column("metric", sa.String(length=200), nullable=False),
         sa.Column("state", sa.String(length=8), nullable=False),
         sa.Column("usage", sa.Integer(), nullable=False),
+        sa.Column("counts", sa.JSON(), nullable=True),
         sa.Column("limit_value", sa.Integer(), nullable=True),
         sa.Column("changed_at", collector.tables.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_warned_at", collector.tables.UTCDateTime(timezone=True), nullable=True),

@@ -1,0 +1,67 @@
+"""Pure checks on an incoming mail: is it automatic (auto-reply, bounce, list) and which ticket it names."""
+
+from __future__ import annotations
+
+import re
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+TICKET_NUMBER = re.compile(r"\[?\b(PS-\d{4}-\d{5})\b\]?")
+_ROBOT_SENDERS = ("mailer-daemon", "postmaster", "noreply", "no-reply", "do-not-reply", "donotreply")
+
+
+def automatic_reason(message: EmailMessage, envelope_sender: str) -> str | None:
+    """Why this mail was sent by a machine (never answer it, never open a ticket), or None."""
+    auto = str(message.get("Auto-Submitted", "")).strip().lower()
+    if auto and auto != "no":
+        return f"Auto-Submitted: {auto}"
+    for header in ("X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"):
+        if message.get(header) is not None and header != "X-Auto-Response-Suppress":
+            return f"{header} header"
+    if str(message.get("Precedence", "")).strip().lower() in ("bulk", "junk", "list", "auto_reply"):
+        return f"Precedence: {message.get('Precedence')}"
+    if message.get("List-Id") or message.get("List-Unsubscribe"):
+        return "mailing list"
+    if message.get_content_type() == "multipart/report":
+        return "delivery or read report (multipart/report)"
+    if not envelope_sender or envelope_sender == "<>":
+        return "empty envelope sender (bounce)"
+    local = parseaddr(str(message.get("From", "")))[1].split("@")[0].lower()
+    sender_local = envelope_sender.split("@")[0].lower()
+    if any(local.startswith(robot) or sender_local.startswith(robot) for robot in _ROBOT_SENDERS):
+        return "sent by a mail system account"
+    return None
+
+
+def ticket_number(subject: str) -> str | None:
+    found = TICKET_NUMBER.search(subject.upper())
+    return found.group(1) if found else None
+
+
+def sender_address(message: EmailMessage, envelope_sender: str) -> str:
+    """The From address (what the contact knows as theirs); the envelope sender when From is unusable."""
+    address = parseaddr(str(message.get("From", "")))[1]
+    return (address or envelope_sender).strip().lower()
+
+
+def plain_text(message: EmailMessage, limit: int = 20_000) -> str:
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return ""
+    try:
+        text = str(body.get_content())
+    except (LookupError, ValueError):  # unknown charset or broken encoding: keep what decodes
+        payload = body.get_payload(decode=True)
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    if body.get_content_type() == "text/html":
+        text = re.sub(r"<[^>]+>", " ", text)
+    return text.replace("\x00", "")[:limit]
+
+
+def attachments_of(message: EmailMessage) -> list[tuple[str, bytes]]:
+    out: list[tuple[str, bytes]] = []
+    for part in message.iter_attachments():
+        data = part.get_payload(decode=True)
+        if isinstance(data, bytes):
+            out.append((part.get_filename() or "bijlage", data))
+    return out

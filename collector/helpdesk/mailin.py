@@ -1,0 +1,147 @@
+"""Mail intake: an SMTP listener (aiosmtpd) that turns a contact's mail into a ticket or a reply.
+
+The listener answers in the SMTP dialogue: an unknown sender is refused there (550), so the sending
+server, not us, tells the sender; we never send mail back to a machine. Automatic mail (auto-replies,
+bounces, lists) is accepted and dropped, which is what stops loops.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+from sqlalchemy import select
+
+from collector import tables as core
+from collector.after_commit import transaction
+from collector.helpdesk import attachments as files
+from collector.helpdesk import intake
+from collector.helpdesk.mailclass import (
+    attachments_of,
+    automatic_reason,
+    plain_text,
+    sender_address,
+    ticket_number,
+)
+from collector.service import Collector
+
+log = logging.getLogger("prioritysupport.helpdesk.mail")
+MAX_MESSAGE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Outcome:
+    smtp_reply: str
+    action: str  # ticket, reply, dropped, refused
+    number: str | None = None
+
+
+def handle_message(
+    collector: Collector, raw: bytes, envelope_sender: str, *, max_attachment_bytes: int = 5 * 1024 * 1024
+) -> Outcome:
+    """Everything the listener does with one accepted message, without the network (tests call it too)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    reason = automatic_reason(message, envelope_sender)
+    if reason is not None:
+        log.info("automatic mail dropped (%s)", reason)
+        return Outcome("250 OK: automatic message, not processed", "dropped")
+    sender = sender_address(message, envelope_sender)
+    subject = str(message.get("Subject", "")).strip()
+    body = plain_text(message)
+    number = ticket_number(subject)
+    with transaction(collector.engine) as conn:
+        contact = intake.find_contact(conn, sender)
+        if contact is None:
+            return Outcome(
+                "550 5.7.1 sender is not a registered contact; use your registered address", "refused"
+            )
+        if number is not None:
+            ticket = conn.execute(
+                select(core.tickets).where(
+                    (core.tickets.c.number == number) & (core.tickets.c.customer_id == contact.customer_id)
+                )
+            ).first()
+            if ticket is not None and ticket.state != "closed":
+                intake.customer_reply(collector, conn, ticket, contact.email, body, via="mail")
+                return Outcome(f"250 OK: added to {number}", "reply", number)
+        checked: list[files.CheckedFile] = []
+        for name, data in attachments_of(message)[:5]:
+            try:
+                checked.append(files.check_file(name, data, max_attachment_bytes))
+            except files.AttachmentError as exc:
+                body += f"\n\n[attachment not kept: {exc}]"
+        try:
+            opened = intake.open_ticket(
+                collector,
+                conn,
+                contact,
+                intake.Request(
+                    subject=subject[: intake.MAX_SUBJECT] or "(no subject)",
+                    description=body,
+                    category="question",  # staff assess the category (policy step 2)
+                    impact=None,
+                    scope=None,
+                    source="mail",
+                    actor=f"mail:{contact.email}",
+                    attachments=tuple(checked),
+                ),
+            )
+        except intake.IntakeError as exc:
+            return Outcome(f"550 5.6.0 {exc}", "refused")
+    return Outcome(f"250 OK: registered as {opened.number}", "ticket", opened.number)
+
+
+class MailIntake:
+    """The SMTP listener. Binds to the configured host and port; `stop()` closes it."""
+
+    def __init__(
+        self, collector: Collector, host: str, port: int, max_attachment_bytes: int = 5 * 1024 * 1024
+    ) -> None:
+        self.collector = collector
+        self.host = host
+        self.port = port
+        self.max_attachment_bytes = max_attachment_bytes
+        self.outcomes: list[Outcome] = []
+        self._controller: Any = None
+
+    def start(self) -> MailIntake:
+        import asyncio
+
+        from aiosmtpd.controller import Controller
+
+        intake_server = self
+
+        class Handler:
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                raw = envelope.original_content or envelope.content
+                sender = envelope.mail_from or ""
+                try:
+                    # The database work blocks: run it off the event loop.
+                    outcome = await asyncio.to_thread(
+                        handle_message,
+                        intake_server.collector,
+                        raw,
+                        sender,
+                        max_attachment_bytes=intake_server.max_attachment_bytes,
+                    )
+                except Exception as exc:  # keep the mail with the sender's server: it retries on 4xx
+                    log.error("mail intake failed: %s", exc)
+                    return "451 4.3.0 temporary failure, try again later"
+                intake_server.outcomes.append(outcome)
+                return outcome.smtp_reply
+
+        self._controller = Controller(
+            Handler(), hostname=self.host, port=self.port, data_size_limit=MAX_MESSAGE_BYTES
+        )
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None

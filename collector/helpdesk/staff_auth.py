@@ -1,0 +1,100 @@
+"""Staff sign-in: the session cookie, who is signed in, CSRF on every form, and role checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from collector.helpdesk.accounts import SignInRefused, StaffUser, authenticate, load_user
+from collector.helpdesk.context import Helpdesk
+from collector.helpdesk.signing import SESSION_COOKIE
+from collector.helpdesk.staff_texts import STAFF_TEXTS
+
+
+@dataclass(frozen=True)
+class Signed:
+    user: StaffUser
+    csrf: str
+    lang: str
+
+    @property
+    def t(self) -> dict[str, str]:
+        return STAFF_TEXTS[self.lang]
+
+
+class NotSignedIn(Exception):
+    """Raised by `current`; the app turns it into a redirect to the sign-in page."""
+
+    def __init__(self, next_url: str) -> None:
+        self.next_url = next_url
+
+
+def current(helpdesk: Helpdesk, request: Request) -> Signed:
+    session = helpdesk.signer.read_session(request.cookies.get(SESSION_COOKIE))
+    user = None
+    if session is not None:
+        with helpdesk.collector.engine.connect() as conn:
+            user = load_user(conn, session.user_id)
+    if session is None or user is None:
+        raise NotSignedIn(request.url.path)
+    lang = request.query_params.get("lang")
+    return Signed(user, session.csrf, lang if lang in STAFF_TEXTS else user.language)
+
+
+def login_page(
+    helpdesk: Helpdesk, lang: str, error: str = "", next_url: str = "/staff", status: int = 200
+) -> Response:
+    t = STAFF_TEXTS[lang]
+    html = helpdesk.render("staff/login.html", lang=lang, t=t, error=error, next_url=next_url)
+    return HTMLResponse(html, status_code=status)
+
+
+def safe_next(value: str | None) -> str:
+    """Only paths inside the staff pages, never another site."""
+    if value and value.startswith("/staff") and not value.startswith("//") and "\\" not in value:
+        return value
+    return "/staff"
+
+
+def sign_in(helpdesk: Helpdesk, username: str, password: str, next_url: str, lang: str) -> Response:
+    settings = helpdesk.settings
+    refused: SignInRefused | None = None
+    with helpdesk.collector.engine.begin() as conn:
+        try:
+            user = authenticate(
+                conn,
+                username[:64],
+                password[:1024],
+                helpdesk.collector.clock.now(),
+                attempts=settings.login_attempts,
+                lockout=timedelta(minutes=settings.lockout_minutes),
+            )
+        except SignInRefused as exc:
+            refused = exc  # caught inside the block so the failure count is committed
+    if refused is not None:
+        return login_page(helpdesk, lang, str(refused), next_url, 401)
+    response = RedirectResponse(safe_next(next_url), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        helpdesk.signer.new_session(user.id),
+        max_age=int(settings.session_hours * 3600),
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+    return response
+
+
+def sign_out() -> Response:
+    response = RedirectResponse("/staff/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+def to_login(next_url: str) -> Response:
+    return RedirectResponse(f"/staff/login?next={quote(next_url)}", status_code=303)

@@ -1,0 +1,214 @@
+"""The staff ticket page (timeline, deliveries, attachments) and its actions, each one timeline event.
+
+Replies, questions to the customer and shared solutions go to the reporter as `staff_reply` mails
+through alerts/ in the same transaction as the ticket change.
+"""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import Connection, delete, select
+
+from alerts.model import NotificationRequest
+from collector import tables as core
+from collector.after_commit import after_commit, transaction
+from collector.api_models import iso
+from collector.helpdesk import attachments as files
+from collector.helpdesk.accounts import list_usernames
+from collector.helpdesk.context import Helpdesk
+from collector.helpdesk.queue import human, sla_view
+from collector.helpdesk.staff_auth import Signed
+from collector.helpdesk.staff_forms import back, checked_form, page_renderer, parse_local, signed_in
+from collector.helpdesk.tables import assignments
+from collector.helpdesk.tables import attachments as attachment_table
+from collector.policy.triage import Category, Impact, Priority, Scope
+from collector.service import Collector
+from collector.tickets import TicketError
+
+ACTIONS = (
+    "assess", "respond", "note", "wait", "resume", "resolve",
+    "close", "reopen", "agreed", "ack", "assign", "start",
+)  # fmt: skip
+
+
+def mail_reporter(collector: Collector, conn: Connection, ticket: Any, body: str, staff_name: str) -> None:
+    """Queue a reply to the reporter in the ticket's language (nothing when there is no reporter)."""
+    if not ticket.reporter:
+        return
+    contact = conn.execute(
+        select(core.contacts.c.name).where(
+            (core.contacts.c.customer_id == ticket.customer_id) & (core.contacts.c.email == ticket.reporter)
+        )
+    ).scalar()
+    collector.outbox.enqueue(
+        conn,
+        NotificationRequest(
+            kind="staff_reply",
+            recipients=(f"mailto:{ticket.reporter}",),
+            subject_ref=ticket.number,
+            values={"reply": body, "contact": contact or "", "staff": staff_name, "ticket": ticket.number},
+            language=ticket.language if ticket.language in ("nl", "en") else "nl",
+        ),
+    )
+    collector.tickets.event(
+        conn, ticket.id, "notification", f"staff_reply to mailto:{ticket.reporter}", actor="helpdesk"
+    )
+
+
+def apply_action(
+    collector: Collector, conn: Connection, number: str, action: str, form: dict[str, str], who: Signed
+) -> None:
+    """One staff action in the caller's transaction; TicketError/ValueError carry the user's message."""
+    tickets, actor = collector.tickets, who.user.username
+    text = form.get("body", "").strip()
+    if action == "assess":
+        tickets.assess(
+            conn,
+            number,
+            category=form.get("category", ""),
+            impact=form.get("impact") or None,
+            scope=form.get("scope") or None,
+            priority=form.get("priority") or None,
+            reason=form.get("reason") or None,
+            actor=actor,
+        )
+    elif action == "respond":
+        if not text:
+            raise TicketError("write the reply to the customer first")
+        row = tickets.first_response(conn, number, actor=actor, body=text)
+        mail_reporter(collector, conn, row, text, who.user.display_name)
+    elif action == "note":
+        if not text:
+            raise TicketError("the note is empty")
+        ticket = tickets.get(conn, number)
+        tickets.event(conn, ticket.id, "note", text, actor=actor)
+    elif action == "wait":
+        if text:  # the question to the customer is a response too
+            row = tickets.first_response(conn, number, actor=actor, body=text)
+            mail_reporter(collector, conn, row, text, who.user.display_name)
+        tickets.pause(conn, number, actor=actor)
+    elif action == "resume":
+        tickets.resume(conn, number, actor=actor, body=text)
+    elif action == "start":
+        tickets.start_work(conn, number, actor=actor)
+    elif action == "resolve":
+        if not text:
+            raise TicketError("describe the solution before resolving")
+        row = tickets.resolve(conn, number, actor=actor, body=text)
+        tickets.event(conn, row.id, "solution", text, actor=actor)
+        if form.get("share"):
+            mail_reporter(collector, conn, row, text, who.user.display_name)
+    elif action == "close":
+        tickets.close(conn, number, actor=actor, body=text)
+    elif action == "reopen":
+        if not text:
+            raise TicketError("say why the ticket is reopened")
+        tickets.reopen(conn, number, actor=actor, reason=text)
+    elif action == "agreed":
+        tickets.set_agreed_date(conn, number, parse_local(form.get("at", ""), "the agreed date"), actor=actor)
+    elif action == "ack":
+        ticket = tickets.get(conn, number)
+        tickets.event(conn, ticket.id, "acknowledged", "page acknowledged", actor=actor)
+        after_commit(conn, lambda: collector.outbox.acknowledge(number, actor, via="staff-page"))
+    elif action == "assign":
+        ticket = tickets.get(conn, number)
+        username = form.get("username", "").strip()
+        if username not in list_usernames(conn):
+            raise TicketError(f"there is no staff member {username[:64]!r}")
+        conn.execute(delete(assignments).where(assignments.c.ticket_id == ticket.id))
+        conn.execute(
+            assignments.insert().values(
+                ticket_id=ticket.id, username=username, assigned_at=collector.clock.now()
+            )
+        )
+        tickets.event(conn, ticket.id, "assigned", f"assigned to {username}", actor=actor)
+    else:
+        raise TicketError(f"unknown action; use one of {', '.join(ACTIONS)}")
+
+
+def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
+    collector = helpdesk.collector
+    Who = Annotated[Signed, Depends(signed_in(helpdesk))]
+    page: Callable[..., Response] = page_renderer(helpdesk)
+
+    @staff.get("/tickets/{number}")
+    def ticket_page(request: Request, who: Who, number: str) -> Response:
+        now = collector.clock.now()
+        with collector.engine.connect() as conn:
+            try:
+                row = collector.tickets.get(conn, number[:20])
+            except TicketError as exc:
+                return page("staff/message.html", who, request, 404, message=str(exc))
+            customer = conn.execute(
+                select(core.customers).where(core.customers.c.id == row.customer_id)
+            ).one()
+            events = collector.tickets.events(conn, row.id)
+            deliveries = collector.outbox.deliveries(conn, row.number)
+            acks = collector.outbox.acknowledgements(conn, row.number)
+            assignee = conn.execute(
+                select(assignments.c.username).where(assignments.c.ticket_id == row.id)
+            ).scalar()
+            attached = files.listed(conn, row.id)
+            users = list_usernames(conn)
+        timeline = sorted(
+            [(e.at, e.kind, e.actor or "", e.body) for e in events]
+            + [
+                (
+                    d.at,
+                    "delivery",
+                    "alerts",
+                    f"{d.kind} -> {d.recipient} ({d.channel or d.target}): {d.status} {d.detail}",
+                )
+                for d in deliveries
+            ]
+            + [(a.at, "ack", a.by, f"acknowledged via {a.via}") for a in acks],
+            key=lambda item: item[0],
+        )
+        return page(
+            "staff/ticket.html",
+            who,
+            request,
+            ticket=row,
+            customer=customer,
+            sla=sla_view(row, now),
+            human=human,
+            iso=iso,
+            timeline=timeline,
+            assignee=assignee,
+            attachments=attached,
+            users=users,
+            categories=list(Category),
+            impacts=list(Impact),
+            scopes=list(Scope),
+            priorities=list(Priority),
+        )
+
+    @staff.post("/tickets/{number}/action")
+    async def ticket_action(request: Request, who: Who, number: str) -> Response:
+        form = await checked_form(request, who)
+        url = f"/staff/tickets/{number[:20]}"
+        action = form.get("action", "")
+        try:
+            with transaction(collector.engine) as conn:
+                apply_action(collector, conn, number[:20], action, form, who)
+        except ValueError as exc:  # TicketError and the policy's parse errors
+            return back(url, error=str(exc))
+        return back(url, message=who.t["done"])
+
+    @staff.get("/attachments/{attachment_id}")
+    def attachment(who: Who, attachment_id: int) -> Response:
+        with collector.engine.connect() as conn:
+            row = conn.execute(select(attachment_table).where(attachment_table.c.id == attachment_id)).first()
+        if row is None:
+            return Response("attachment not found", status_code=404, media_type="text/plain")
+        safe_name = "".join(c for c in row.filename if c.isalnum() or c in "._-") or "attachment"
+        return Response(
+            row.data,
+            media_type=row.content_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{safe_name}"',
+                "X-Content-Type-Options": "nosniff",
+            },
+        )

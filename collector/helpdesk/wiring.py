@@ -1,0 +1,39 @@
+"""Adding the helpdesk to the collector's FastAPI app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from collector.helpdesk.context import Helpdesk, page_environment
+from collector.helpdesk.ratelimit import RateLimiter
+from collector.helpdesk.settings import HelpdeskSettings
+from collector.helpdesk.signing import Signer, load_or_create_secret
+from collector.helpdesk.tables import metadata
+from collector.service import Collector
+
+STATIC = Path(__file__).with_name("static")
+
+
+def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | None = None) -> Helpdesk:
+    from collector.helpdesk import api, staff, web
+
+    settings = settings or collector.extras.get("helpdesk") or HelpdeskSettings.from_env()
+    metadata.create_all(collector.engine, checkfirst=True)
+    secret = settings.secret_key or load_or_create_secret(collector.engine)
+    helpdesk = Helpdesk(
+        collector=collector,
+        settings=settings,
+        signer=Signer(secret, settings.session_hours * 3600),
+        form_limiter=RateLimiter(settings.form_submissions, settings.form_window_seconds),
+        pages=page_environment(),
+    )
+    app.include_router(api.router(helpdesk))
+    app.include_router(web.router(helpdesk))
+    app.include_router(staff.router(helpdesk))
+    staff.install_handlers(app, helpdesk)
+    app.mount("/helpdesk-static", StaticFiles(directory=str(STATIC)), name="helpdesk-static")
+    collector.extras["helpdesk_runtime"] = helpdesk
+    return helpdesk

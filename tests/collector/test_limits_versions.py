@@ -1,0 +1,102 @@
+"""Limits (policy section 2) with hysteresis and notices; uncontracted integrations; Odoo versions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from alerts.clock import FixedClock
+from alerts.tables import outbox
+from collector import tables as t
+from collector.limit_watch import counted_lines
+from collector.odoo_versions import is_supported, major_of
+from collector.service import Collector
+from tests.collector.conftest import report
+from tests.collector.test_monitoring_routing import ids
+
+
+def send_counts(collector: Collector, users: int, lines: int = 100, **extra: Any) -> None:
+    customer_id, instance_id = ids(collector, "acme")
+    counts = {"counted_at": "2026-11-27T11:00:00+00:00", "internal_users": users, "custom_lines": lines}
+    collector.ingest_now(report(counts=counts, **extra), customer_id, instance_id)
+
+
+def sent(collector: Collector) -> list[tuple[str, str, tuple[str, ...]]]:
+    with collector.engine.connect() as conn:
+        rows = conn.execute(select(outbox).order_by(outbox.c.id)).all()
+    return [(r.kind, r.values.get("event", ""), tuple(r.recipients)) for r in rows]
+
+
+def test_user_limit_warns_once_reminds_and_notices_back_under(
+    collector: Collector, clock: FixedClock
+) -> None:
+    contacts, manager = ("mailto:jan@acme.example",), ("mailto:am@erpm.example",)
+    send_counts(collector, 22)  # small package: 25 users; 22 is under 90%
+    assert sent(collector) == []
+    send_counts(collector, 23)
+    send_counts(collector, 22)  # still above 85%: stays near, no second warning
+    send_counts(collector, 23)
+    assert sent(collector) == [("limit_warning", "warn_near", contacts)]
+    send_counts(collector, 26)
+    send_counts(collector, 26)
+    assert sent(collector)[1:] == [
+        ("limit_warning", "warn_over", contacts),
+        ("package_advice", "warn_over", manager),
+    ]
+    clock.advance(timedelta(days=30))
+    send_counts(collector, 27)
+    assert [s[1] for s in sent(collector)[3:]] == ["remind_over", "remind_over"]
+    send_counts(collector, 25)
+    assert sent(collector)[5:] == [("limit_warning", "back_under", contacts)]
+
+
+def test_limit_notices_wait_for_the_support_calendar(collector: Collector, clock: FixedClock) -> None:
+    clock.set(clock.now().replace(hour=20))  # Friday 21:00 in Amsterdam
+    send_counts(collector, 30)
+    with collector.engine.connect() as conn:
+        not_before = conn.execute(select(outbox.c.not_before)).scalars().first()
+    assert not_before is not None and not_before.weekday() == 0 and not_before.hour == 8  # Monday 09:00 CET
+
+
+def test_third_party_authors_can_be_left_out_of_the_line_count() -> None:
+    counts = {
+        "custom_lines": 900,
+        "modules": [
+            {"name": "acme_sale", "code": 400, "author": "Acme"},
+            {"name": "web_responsive", "code": 500, "author": "Odoo Community Association (OCA), Tecnativa"},
+        ],
+    }
+    assert counted_lines(counts, []) == 900
+    assert counted_lines(counts, ["Odoo Community Association (OCA)"]) == 400
+
+
+def test_uncontracted_integration_is_reported_once(collector: Collector) -> None:
+    checks = [
+        {"key": "integration:webshop", "kind": "http", "status": "ok", "integration": "webshop"},
+        {"key": "integration:crm", "kind": "http", "status": "ok", "integration": "crm-sync"},
+    ]
+    customer_id, instance_id = ids(collector, "acme")
+    collector.ingest_now(report(checks=checks), customer_id, instance_id)
+    collector.ingest_now(report(checks=checks), customer_id, instance_id)
+    assert sent(collector) == [("package_advice", "", ("mailto:am@erpm.example",))]
+
+
+def test_versions_outside_the_window_and_the_migration_request(collector: Collector) -> None:
+    assert major_of("saas~17.2") == "17.0" and is_supported("18.0+e") and not is_supported("15.0")
+    customer_id, instance_id = ids(collector, "acme")
+    modules = [{"name": "acme_sale", "code": 400, "author": "Acme"}]
+    body = report(counts={"counted_at": "2026-11-27T11:00:00+00:00", "internal_users": 3, "modules": modules})
+    body["instance"]["odoo_version"] = "15.0"
+    collector.ingest_now(body, customer_id, instance_id)
+    assert collector.tick()["migration_requests"] == 1
+    assert collector.tick()["migration_requests"] == 0
+    with collector.engine.connect() as conn:
+        ticket = conn.execute(select(t.tickets)).one()
+        flagged = conn.execute(
+            select(t.instances.c.version_supported).where(t.instances.c.id == instance_id)
+        ).scalar()
+    assert flagged is False
+    assert (ticket.category, ticket.priority, ticket.source) == ("change", "D", "versions")
+    assert "acme_sale (Acme)" in ticket.description and "Not included" in ticket.description

@@ -1,0 +1,54 @@
+"""The same core on a real PostgreSQL: migrations, ingest over HTTP, tickets, numbers under concurrency."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from alerts.clock import FixedClock
+from collector import tables as t
+from collector.database import check_schema
+from collector.service import Collector
+from tests.collector.conftest import (
+    FRIDAY_NOON,
+    LiveServer,
+    failing,
+    fresh_postgres_database,
+    make_collector,
+    report,
+    token_for,
+)
+from tests.collector.test_tickets import concurrent_numbers
+
+
+@pytest.fixture(scope="module")
+def pg_collector(postgres_url: str) -> Iterator[Collector]:
+    built = make_collector(fresh_postgres_database(postgres_url), FixedClock(FRIDAY_NOON))
+    yield built
+    built.engine.dispose()
+
+
+def test_schema_is_current(pg_collector: Collector) -> None:
+    check_schema(pg_collector.engine)
+
+
+def test_ingest_and_one_ticket_over_http(pg_collector: Collector) -> None:
+    token = token_for(pg_collector, "acme")
+    with LiveServer(pg_collector) as live, httpx.Client(base_url=live.url) as client:
+        headers = {"Authorization": f"Bearer {token}"}
+        bodies = [report(checks=[failing()]) for _ in range(3)]
+        for body in bodies:
+            assert client.post("/api/v1/reports", json=body, headers=headers).status_code == 201
+        assert client.post("/api/v1/reports", json=bodies[0], headers=headers).status_code == 200
+        listed = client.get("/api/v1/tickets").json()
+    assert [(t["priority"], t["source"]) for t in listed] == [("A", "monitoring")]
+    with pg_collector.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.reports)).scalar_one() == 3
+
+
+def test_numbers_are_unique_under_concurrency(pg_collector: Collector) -> None:
+    got = concurrent_numbers(pg_collector.engine)
+    assert len(set(got)) == len(got) == 80

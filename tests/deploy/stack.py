@@ -1,0 +1,215 @@
+"""The running stack for the dashboard test: a simulated Odoo, the collector, an agent, a webhook sink and
+Prometheus scraping the collector and the agent with deploy/prometheus's configuration and rules.
+
+Each piece is the real command (`prioritysupport sim odoo`, `collector serve`, `agent run`) in its own
+process on 127.0.0.1. The collector runs an accelerated clock from a Friday evening, so that within seconds
+a premium A incident pages at once (premium calendar open), team notices are held (support calendar
+closed), customer notices dead-letter (no SMTP server configured: no channel matches), and one page target
+fails and is retried.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.deploy.components import DEPLOY, Prometheus, prometheus_server
+from tests.support.components import free_port, wait_for_port
+
+COMMAND = str(Path(sys.executable).with_name("prioritysupport"))
+CLOCK_START = "2026-11-27T17:30:00+01:00"  # Friday evening: support closed, premium open
+CLOCK_FACTOR = 60  # one real second is a simulated minute
+
+
+@dataclass(frozen=True)
+class Stack:
+    prometheus: Prometheus
+    collector_url: str
+    agent_metrics_url: str
+    sim_url: str
+    logs: Path
+
+    def inject(self, fault: str) -> None:
+        request = urllib.request.Request(
+            f"{self.sim_url}/__sim__/control",
+            data=json.dumps({"action": "set", "fault": fault}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+
+    def log_tail(self, lines: int = 30) -> str:
+        parts = []
+        for path in sorted(self.logs.glob("*.log")):
+            text = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {path.name}\n" + "\n".join(text))
+        return "\n".join(parts)
+
+
+def _run(*args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        [COMMAND, *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"prioritysupport {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout + result.stderr
+
+
+@contextmanager
+def _process(
+    name: str, args: list[str], cwd: Path, port: int | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    log = (cwd / f"{name}.log").open("wb")
+    process = subprocess.Popen(args, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
+    try:
+        if port is not None:
+            wait_for_port(port, timeout=30)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _write(path: Path, text: str, mode: int = 0o600) -> Path:
+    path.write_text(text, encoding="utf-8")
+    path.chmod(mode)
+    return path
+
+
+def _prometheus_config(collector_port: int, agent_port: int, base: Path) -> str:
+    """deploy/prometheus/prometheus.yml with local targets and a one-second rhythm."""
+    text = (DEPLOY / "prometheus" / "prometheus.yml").read_text(encoding="utf-8")
+    text = text.replace("127.0.0.1:8480", f"127.0.0.1:{collector_port}")
+    text = text.replace("/etc/prometheus/prioritysupport-agents/*.yml", str(base / "agents" / "*.yml"))
+    text = re.sub(r"scrape_interval: \S+", "scrape_interval: 1s", text)
+    text = re.sub(r"evaluation_interval: \S+", "evaluation_interval: 1s", text)
+    text = re.sub(r"scrape_timeout: \S+", "scrape_timeout: 1s", text)
+    text = text.replace("refresh_interval: 1m", "refresh_interval: 1s")
+    (base / "agents").mkdir()
+    _write(
+        base / "agents" / "acme.yml",
+        f'- targets: ["127.0.0.1:{agent_port}"]\n  labels:\n    customer: acme\n',
+        0o644,
+    )
+    return text
+
+
+def _custom_addons(base: Path) -> Path:
+    """One custom module, so the agent counts custom code lines."""
+    module = base / "addons" / "acme_sale"
+    module.mkdir(parents=True)
+    (module / "__manifest__.py").write_text('{"name": "Acme sale", "depends": ["sale"]}\n', encoding="utf-8")
+    (module / "__init__.py").write_text("from . import models\n", encoding="utf-8")
+    (module / "models.py").write_text(
+        "from odoo import fields, models\n\n\nclass SaleOrder(models.Model):\n"
+        '    _inherit = "sale.order"\n\n    x_reference = fields.Char()\n',
+        encoding="utf-8",
+    )
+    return module.parent
+
+
+@contextmanager
+def running_stack(base: Path) -> Iterator[Stack]:
+    from demo.sinks import WebhookReceiver
+
+    sim_port, collector_port, agent_port = free_port(), free_port(), free_port()
+    dead_port = free_port()  # nothing listens here: a page target that fails
+    with ExitStack() as stack:
+        sink = WebhookReceiver().start()
+        stack.callback(sink.stop)
+        _write(
+            base / "apprise.yml",
+            "version: 1\nurls:\n"
+            f"  - json://127.0.0.1:{sink.port}/oncall:\n      - tag: oncall-primary, oncall-secondary\n"
+            f"  - json://127.0.0.1:{dead_port}/pager:\n      - tag: oncall-primary\n"
+            f"  - json://127.0.0.1:{sink.port}/team:\n      - tag: support-team, ops, support-manager\n",
+        )
+        collector_toml = _write(
+            base / "collector.toml",
+            f'[database]\nurl = "sqlite:///{base}/collector.db"\n'
+            f'[server]\nhost = "127.0.0.1"\nport = {collector_port}\nrun_worker = true\n'
+            f'[clock]\nmode = "accelerated"\nstart = "{CLOCK_START}"\nfactor = {CLOCK_FACTOR}\n'
+            "[monitoring]\nagent_interval_seconds = 120\nsilent_intervals = 3\nsweep_seconds = 0.5\n"
+            "[monitoring.damping]\ndefault = 1\n"
+            f'[notifications]\napprise_config = "{base}/apprise.yml"\n',
+        )
+        sim_url = f"http://127.0.0.1:{sim_port}"
+        _write(
+            base / "contracts.toml",
+            '[[customer]]\nkey = "acme"\nname = "Acme"\naccount_manager = "am@partner.example"\n'
+            '  [[customer.contact]]\n  name = "Jan"\n  email = "jan@acme.example"\n'
+            f'  [[customer.instance]]\n  name = "prod"\n  url = "{sim_url}"\n'
+            '  [[customer.contract]]\n  effective_from = 2026-01-01\n  package = "small"\n  premium = true\n'
+            '  integrations = ["webshop"]\n',
+        )
+        config = ["--config", str(collector_toml)]
+        _run("collector", "migrate", *config, cwd=base)
+        _run("collector", "load-contracts", str(base / "contracts.toml"), *config, cwd=base)
+        enrolled = _run("collector", "enroll-agent", "acme", *config, cwd=base)
+        token = re.search(r"\b[A-Za-z0-9_\-]{32,}\b", enrolled)
+        assert token, f"no token in the enrolment output: {enrolled!r}"
+        addons = _custom_addons(base)
+        stack.enter_context(
+            _process(
+                "sim",
+                [
+                    COMMAND,
+                    "sim",
+                    "odoo",
+                    "--port",
+                    str(sim_port),
+                    "--users",
+                    "30",
+                    "--addons-path",
+                    str(addons),
+                ],
+                base,
+                sim_port,
+            )
+        )
+        stack.enter_context(
+            _process("collector", [COMMAND, "collector", "serve", *config], base, collector_port)
+        )
+        agent_toml = _write(
+            base / "agent.toml",
+            f'agent_id = "acme-prod"\nstate_dir = "{base}/agent-state"\ncounts_in_child = false\n'
+            f'[collector]\nurl = "http://127.0.0.1:{collector_port}/api/v1/reports"\n'
+            f'token = "{token.group(0)}"\n'
+            "[intervals]\navailability = 1\nintegrations = 1\nhost = 1\ncounts = 2\n"
+            f'[exporter]\nlisten = "127.0.0.1:{agent_port}"\n'
+            f'[[instances]]\nname = "prod"\nurl = "{sim_url}"\ndatabase = "demo"\nlogin = "admin"\n'
+            f'password = "admin"\naddons_paths = ["{addons}"]\n'
+            '  [[instances.integrations]]\n  name = "webshop"\n  check = "http"\n'
+            f'  url = "http://127.0.0.1:{dead_port}/shop"\n  timeout = 1\n',
+        )
+        stack.enter_context(
+            _process("agent", [COMMAND, "agent", "run", "--config", str(agent_toml)], base, agent_port)
+        )
+        rules = tuple((DEPLOY / "prometheus" / "rules").glob("*.yml"))
+        prometheus = stack.enter_context(
+            prometheus_server(
+                _prometheus_config(collector_port, agent_port, base),
+                rule_files=rules,
+                rule_text=lambda text: text.replace("interval: 1m", "interval: 1s"),
+            )
+        )
+        yield Stack(
+            prometheus=prometheus,
+            collector_url=f"http://127.0.0.1:{collector_port}",
+            agent_metrics_url=f"http://127.0.0.1:{agent_port}/metrics",
+            sim_url=sim_url,
+            logs=base,
+        )
