@@ -70,6 +70,8 @@ class Pusher:
                     timeout=self.timeout,
                     verify=self.verify,
                 )
+            except requests.exceptions.SSLError:
+                outcome.error = "TLS to the collector failed: check its certificate or collector.ca_bundle"
             except requests.RequestException as error:
                 outcome.error = f"collector unreachable ({error.__class__.__name__})"
             except FileNotFoundError:

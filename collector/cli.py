@@ -88,11 +88,13 @@ def serve_command(
     import uvicorn
 
     from collector.app import create_app
+    from collector.database import make_engine
     from collector.delivery import build_delivery_worker
     from collector.service import build_collector
 
     settings = _config(config)
-    engine = _engine(settings)
+    _engine(settings).dispose()  # migrates a fresh database, refuses one that is behind
+    engine = make_engine(settings.database_url, background_checkpoints=True)
     collector = build_collector(settings, engine=engine)
     if settings.server.run_worker and not no_worker:
         worker = build_delivery_worker(collector)

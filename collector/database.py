@@ -14,16 +14,21 @@ class DatabaseBehind(RuntimeError):
     """The database schema is older than the code: run `collector migrate`."""
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """One engine per process; SQLite gets WAL, a busy timeout and writer transactions taken up front."""
+def make_engine(url: str, *, pool_size: int = 10, background_checkpoints: bool = False) -> Engine:
+    """One engine per process; SQLite gets WAL, a busy timeout and writer transactions taken up front.
+
+    With `background_checkpoints` the WAL is not checkpointed by whichever commit happens to cross the
+    threshold (a latency spike for every report waiting on that commit); a SqliteCheckpointer thread
+    does it instead.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, autocheckpoint=not background_checkpoints)
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
 
-def _tune_sqlite(engine: Engine) -> None:
+def _tune_sqlite(engine: Engine, *, autocheckpoint: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy emit BEGIN itself (below); pysqlite's implicit BEGIN is deferred.
@@ -33,6 +38,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        if not autocheckpoint:
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -41,6 +48,39 @@ def _tune_sqlite(engine: Engine) -> None:
         # write ask for IMMEDIATE (see writing()), so their upgrade to a write lock can never fail.
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class SqliteCheckpointer:
+    """Checkpoints the WAL every `interval` seconds (PASSIVE: never blocks readers or the writer)."""
+
+    def __init__(self, engine: Engine, interval: float = 1.0) -> None:
+        import threading
+
+        self.engine = engine
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(5)
+        self._checkpoint("TRUNCATE")
+
+    def _checkpoint(self, mode: str) -> None:
+        raw = self.engine.raw_connection()
+        try:
+            raw.driver_connection.execute(f"PRAGMA wal_checkpoint({mode})")  # type: ignore[union-attr]
+        except Exception:
+            pass  # busy now: the next round tries again
+        finally:
+            raw.close()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._checkpoint("PASSIVE")
 
 
 def writing(engine: Engine) -> Engine:

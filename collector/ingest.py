@@ -10,11 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, bindparam, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
 
-from collector import tables as t
+from collector import hot_sql
 from collector.monitoring import Monitor, observations_from_report
 
 
@@ -38,21 +36,6 @@ class IntegrationsHandler(Protocol):
     def __call__(self, conn: Connection, customer_id: int, names: list[str]) -> Any: ...
 
 
-# Built once: on the hot path SQLAlchemy then only looks up its compiled form.
-_INSERT_REPORT = {
-    name: dialect_insert(t.reports)
-    .on_conflict_do_nothing(index_elements=["report_id"])
-    .returning(t.reports.c.id)
-    for name, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", pg_insert))
-}
-_TOUCH_INSTANCE = (
-    update(t.instances)
-    .where(t.instances.c.id == bindparam("b_id"))
-    .values(last_report_at=bindparam("b_at"), odoo_version=bindparam("b_version"))
-    .returning(t.instances.c.agent_silent)
-)
-
-
 class ReportStore:
     def __init__(
         self,
@@ -66,28 +49,20 @@ class ReportStore:
 
     def __call__(self, conn: Connection, report: IncomingReport) -> bool:
         """True when stored, False when this report id was stored before (a replay changes nothing)."""
-        stored = conn.execute(
-            _INSERT_REPORT[conn.dialect.name],
-            {
-                "report_id": report.report_id,
-                "customer_id": report.customer_id,
-                "instance_id": report.instance_id,
-                "received_at": report.received_at,
-                "sequence": report.document["sequence"],
-                "body": report.body,
-            },
-        ).scalar()
-        if stored is None:
+        document = report.document
+        if not hot_sql.insert_report(
+            conn,
+            report.report_id,
+            report.customer_id,
+            report.instance_id,
+            report.received_at,
+            document["sequence"],
+            report.body,
+        ):
             return False
-        instance = report.document["instance"]
-        was_silent = conn.execute(
-            _TOUCH_INSTANCE,
-            {
-                "b_id": report.instance_id,
-                "b_at": report.received_at,
-                "b_version": instance.get("odoo_version"),
-            },
-        ).scalar()
+        was_silent = hot_sql.touch_instance(
+            conn, report.instance_id, report.received_at, document["instance"].get("odoo_version")
+        )
         if self.monitor is not None:
             if was_silent:
                 self.monitor.agent_back(conn, report.instance_id)

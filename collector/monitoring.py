@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, select, update
+from sqlalchemy import Connection, Row, select, update
 
 from alerts.clock import Clock
+from collector import hot_sql
 from collector import tables as t
 from collector.conditions import ConditionState, Transition, step
 from collector.config import MonitoringSettings
@@ -65,9 +66,6 @@ def observations_from_report(checks: Iterable[Mapping[str, Any]]) -> list[Observ
     ]
 
 
-_CONDITIONS_OF = select(t.conditions).where(t.conditions.c.instance_id == bindparam("b_instance"))
-
-
 class Monitor:
     def __init__(
         self,
@@ -93,7 +91,7 @@ class Monitor:
     def observe(self, conn: Connection, instance_id: int, observations: list[Observation]) -> None:
         """Apply one report's checks. Cheap when all is well: one SELECT and no writes."""
         now = self.clock.now()
-        existing = {row.check_key: row for row in conn.execute(_CONDITIONS_OF, {"b_instance": instance_id})}
+        existing = {row.check_key: row for row in hot_sql.conditions_of(conn, instance_id)}
         for obs in observations:
             row = existing.get(obs.key)
             if row is None and obs.status != "failing":
@@ -101,7 +99,12 @@ class Monitor:
             self._apply(conn, instance_id, row, obs, now)
 
     def _apply(
-        self, conn: Connection, instance_id: int, row: Row[Any] | None, obs: Observation, now: datetime
+        self,
+        conn: Connection,
+        instance_id: int,
+        row: hot_sql.ConditionHead | None,
+        obs: Observation,
+        now: datetime,
     ) -> None:
         state = ConditionState(row.state) if row else ConditionState.OK
         count = row.consecutive_failures if row else 0

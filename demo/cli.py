@@ -63,6 +63,8 @@ def sim_odoo(
         f"Addons: {', '.join(str(p) for p in simulator.addons_paths)}. "
         f"Faults: POST {simulator.url}/__sim__/control. Ctrl-C stops."
     )
+    if version == "19.0" and api_key is None:
+        typer.echo("No --api-key: JSON-2 clients will be refused (XML-RPC with the password still works).")
     with contextlib.suppress(KeyboardInterrupt):
         simulator.serve_forever()
 

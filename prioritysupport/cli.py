@@ -12,6 +12,7 @@ from agent.cli import register as register_agent
 from agent.cloc.cli import register as register_cloc
 from alerts.cli import register as register_alerts
 from collector.cli import register as register_collector
+from collector.helpdesk.cli import register as register_helpdesk
 from collector.policy.cli import register as register_policy
 from demo.cli import register as register_demo
 
@@ -29,6 +30,7 @@ for register in (
     register_agent,
     register_alerts,
     register_collector,
+    register_helpdesk,
     register_demo,
 ):
     register(app)

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from agent.cloc.discovery import Identity
-from agent.cloc.parsers import FILE_TOO_LARGE, LINE_TOO_LONG, SYNTAX_ERROR, LineCount, Outcome
+from agent.cloc.parsers import FILE_TOO_LARGE, LINE_TOO_LONG, SYNTAX_ERROR, UNREADABLE, LineCount, Outcome
 
 FORMAT = "prioritysupport-cloc-cache"
 VERSION = 1
 FILE_NAME = "cloc-cache-v1.json"
 MAX_FILES = 200_000
-_KNOWN_ERRORS = frozenset({SYNTAX_ERROR, LINE_TOO_LONG, FILE_TOO_LARGE})
+_KNOWN_ERRORS = frozenset({SYNTAX_ERROR, LINE_TOO_LONG, FILE_TOO_LARGE, UNREADABLE})
 _PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
 

@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.cloc.manifest import excluded_paths, read_manifest_rules
-from agent.cloc.parsers import FILE_TOO_LARGE
+from agent.cloc.parsers import FILE_TOO_LARGE, UNREADABLE
 from agent.cloc.rules import MANIFEST_NAMES, RuleSet
-
-UNREADABLE = "Unreadable file"
 
 # (device, inode, size, mtime in ns): a file whose identity is unchanged has unchanged content.
 Identity = tuple[int, int, int, int]
@@ -129,11 +127,6 @@ def files_of_snapshot(snapshot: dict[str, Any], rules: RuleSet) -> ModuleFiles:
         found.append(FoundFile(name, file_path, ext, identity=identity))
     author = snapshot.get("author")
     return ModuleFiles(name, author if isinstance(author, str) else None, found)
-
-
-def module_files(module_path: str, rules: RuleSet) -> ModuleFiles:
-    """The files `odoo-bin cloc -p module_path` would count, in its walking order."""
-    return files_of_snapshot(walk_module(module_path.rstrip("/"), rules), rules)
 
 
 def find_module(name: str, addons_paths: Iterable[str]) -> str | None:

@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 SYNTAX_ERROR = "Syntax Error"
 FILE_TOO_LARGE = "Max file size exceeded"
 LINE_TOO_LONG = "Max line size exceeded"
+# Where Odoo would stop with a traceback (a dangling link, a file it may not read), we list this.
+UNREADABLE = "Unreadable file"
 
 
 class LineCount(NamedTuple):

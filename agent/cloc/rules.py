@@ -1,9 +1,13 @@
 """Rule sets of `odoo-bin cloc`, as data, chosen by Odoo server version.
 
-Read from Odoo's odoo/tools/cloc.py over its branches:
-- 13.0 counts `.py .js .xml` only and recognises a standard addons folder by `website_animate`
-  (besides `base`, `web`, `web_enterprise`); its later revisions got the 100,000-character line rule.
-- 14.0 and later count `.css` and `.scss` too and use `theme_common` as the fourth marker.
+Read from Odoo's odoo/tools/cloc.py over its revisions and the pull requests that changed it:
+- 13.0 and 14.0 count `.py .js .xml` only and recognise a standard addons folder by
+  `website_animate` (besides `base`, `web`, `web_enterprise`). When website_animate was merged into
+  website (saas~14.5), the marker became `theme_common` for 15.0 on, and older branches kept
+  theme-less `website_animate` on purpose (odoo/odoo#79483). The 100,000-character line rule was
+  added to the JS parser of these branches in 2023 (odoo/odoo#119950).
+- From 15.0, `.css` and `.scss` count too (with the same line rule as JS).
+- saas~19.2 removed theme_common; the marker became `test_themes` (odoo/odoo#253893).
 Everything else (manifest exclusions, 25 MiB limit, parsers) is shared by all versions.
 """
 
@@ -44,42 +48,61 @@ class RuleSet:
 
 
 LEGACY_RULES = RuleSet(
-    name="13.0",
+    name="13.0-14.0",
     extensions=(".py", ".js", ".xml"),
     standard_markers=("web", "web_enterprise", "website_animate", "base"),
 )
 CURRENT_RULES = RuleSet(
-    name="14.0+",
+    name="15.0-19.1",
     extensions=(".py", ".js", ".xml", ".css", ".scss"),
     standard_markers=("web", "web_enterprise", "theme_common", "base"),
 )
-# First major version of each rule set, newest first.
-RULES_BY_FIRST_MAJOR: tuple[tuple[int, RuleSet], ...] = ((14, CURRENT_RULES), (0, LEGACY_RULES))
+THEMES_MARKER_RULES = RuleSet(
+    name="19.2+",
+    extensions=(".py", ".js", ".xml", ".css", ".scss"),
+    standard_markers=("web", "web_enterprise", "test_themes", "base"),
+)
+# First (major, minor) version of each rule set, newest first.
+RULES_BY_FIRST_VERSION: tuple[tuple[tuple[int, int], RuleSet], ...] = (
+    ((19, 2), THEMES_MARKER_RULES),
+    ((15, 0), CURRENT_RULES),
+    ((0, 0), LEGACY_RULES),
+)
 
-_MAJOR = re.compile(r"^\s*(?:saas~)?(\d+)")
+_VERSION = re.compile(r"^\s*(?:saas[~-])?(\d+)(?:\.(\d+))?")
 
 
-def rules_for_version(server_version: str | int | tuple[int, ...] | list[int] | None) -> RuleSet:
-    """The rule set Odoo's own counter used in that server version; the current one when unknown.
+def _major_minor(server_version: str | int | tuple[object, ...] | list[object]) -> tuple[int, int] | None:
+    if isinstance(server_version, int):
+        return server_version, 0
+    if isinstance(server_version, (tuple, list)):
+        # server_version_info: (17, 0, 0, "final", 0, "") or ("saas~17", 2, 0, "final", 0, "")
+        if len(server_version) < 2 or not isinstance(server_version[1], int):
+            return None
+        first = server_version[0]
+        if isinstance(first, int):
+            return first, server_version[1]
+        found = _VERSION.match(first) if isinstance(first, str) else None
+        return (int(found.group(1)), server_version[1]) if found else None
+    found = _VERSION.match(server_version)
+    if not found:
+        return None
+    return int(found.group(1)), int(found.group(2) or 0)
 
-    Accepts "13.0", "17.0+e", "saas~17.2", 16, (16, 0, 0, "final", 0) as Odoo reports it.
+
+def rules_for_version(server_version: str | int | tuple[object, ...] | list[object] | None) -> RuleSet:
+    """The rule set Odoo's own counter used in that server version; the current one when not given.
+
+    Accepts what Odoo reports: "13.0", "17.0+e", "saas~17.2", 16, (16, 0, 0, "final", 0, "").
     """
     if server_version is None:
         return CURRENT_RULES
-    if isinstance(server_version, (tuple, list)):
-        if not server_version or not isinstance(server_version[0], int):
-            return CURRENT_RULES
-        major = server_version[0]
-    elif isinstance(server_version, int):
-        major = server_version
-    else:
-        match = _MAJOR.match(server_version)
-        if not match:
-            raise ValueError(
-                f"Odoo version {server_version!r} is not understood: give it as 13.0, 16.0, saas~17.2, ..."
-            )
-        major = int(match.group(1))
-    for first_major, rules in RULES_BY_FIRST_MAJOR:
-        if major >= first_major:
+    version = _major_minor(server_version)
+    if version is None:
+        raise ValueError(
+            f"Odoo version {server_version!r} is not understood: give it as 13.0, 16.0, saas~17.2, ..."
+        )
+    for first_version, rules in RULES_BY_FIRST_VERSION:
+        if version >= first_version:
             return rules
     return CURRENT_RULES

@@ -14,9 +14,8 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from agent.cloc.parsers import LineCount, Outcome, count_text
+from agent.cloc.parsers import UNREADABLE, LineCount, Outcome, count_text
 
-UNREADABLE = "Unreadable file"
 # Below this much text, forking costs more than it saves.
 FORK_THRESHOLD_BYTES = 512 * 1024
 

@@ -22,7 +22,12 @@ ALLOWED = tuple(sorted({*_SIGNATURES, *_TEXT}))
 
 
 class AttachmentError(ValueError):
-    pass
+    """`code` (too_big, empty, fake, not_text, type) and `name` let the web form say it in Dutch too."""
+
+    def __init__(self, code: str, name: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -36,23 +41,25 @@ def check_file(filename: str, data: bytes, max_bytes: int) -> CheckedFile:
     name = PurePosixPath(filename.replace("\\", "/")).name.strip()[:200] or "bijlage"
     suffix = PurePosixPath(name).suffix.lower()
     if len(data) > max_bytes:
-        raise AttachmentError(f"{name} is larger than {max_bytes // (1024 * 1024)} MB; send a smaller file")
+        raise AttachmentError(
+            "too_big", name, f"{name} is larger than {max_bytes // (1024 * 1024)} MB; send a smaller file"
+        )
     if not data:
-        raise AttachmentError(f"{name} is empty")
+        raise AttachmentError("empty", name, f"{name} is empty")
     if suffix in _SIGNATURES:
         content_type, magics = _SIGNATURES[suffix]
         if not data.startswith(magics):
-            raise AttachmentError(f"{name} is not a real {suffix[1:].upper()} file")
+            raise AttachmentError("fake", name, f"{name} is not a real {suffix[1:].upper()} file")
         return CheckedFile(name, content_type, data)
     if suffix in _TEXT:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
-            raise AttachmentError(f"{name} is not a UTF-8 text file") from None
+            raise AttachmentError("not_text", name, f"{name} is not a UTF-8 text file") from None
         if b"\x00" in data:
-            raise AttachmentError(f"{name} is not a text file")
+            raise AttachmentError("not_text", name, f"{name} is not a text file")
         return CheckedFile(name, _TEXT[suffix], data)
-    raise AttachmentError(f"{name}: only these file types are accepted: {', '.join(ALLOWED)}")
+    raise AttachmentError("type", name, f"{name}: only these file types are accepted: {', '.join(ALLOWED)}")
 
 
 def store(conn: Connection, ticket_id: int, files: list[CheckedFile], now: object) -> None:

@@ -26,6 +26,7 @@ def register(app: typer.Typer) -> None:
 
     collector_app.command("add-user")(add_user)
     collector_app.command("add-api-client")(add_api_client)
+    collector_app.command("add-staff-token")(add_staff_token)
     collector_app.command("mail-intake")(mail_intake)
 
 
@@ -102,6 +103,28 @@ def add_api_client(
                 return
             token = create_client(conn, customer, label, now)
     except ClientError as exc:
+        _fail(str(exc), 2)
+    typer.echo(token)
+
+
+def add_staff_token(
+    username: Annotated[str, typer.Argument(help="staff account the token acts as")],
+    config: ConfigOption = None,
+) -> None:
+    """Create a management-API token for a staff account (printed once; only its hash is stored)."""
+    from sqlalchemy import Engine
+
+    from collector.cli import _config
+    from collector.clock_setup import clock_from_settings
+    from collector.helpdesk.accounts import AccountError
+    from collector.helpdesk.staff_tokens import create_staff_token
+
+    engine = _engine(config)
+    assert isinstance(engine, Engine)
+    try:
+        with engine.begin() as conn:
+            token = create_staff_token(conn, username, clock_from_settings(_config(config).clock).now())
+    except AccountError as exc:
         _fail(str(exc), 2)
     typer.echo(token)
 

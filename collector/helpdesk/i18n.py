@@ -46,7 +46,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "expired": "Het formulier is verlopen; laad de pagina opnieuw en verstuur het nog eens.",
         "unknown_contact": "Wij kennen dit e-mailadres niet; gebruik het adres dat uw organisatie "
         "bij ons heeft opgegeven, of bel ons.",
-        "required": "vul dit veld in",
+        "too_large": "Het formulier met bijlagen is te groot; stuur minder of kleinere bestanden.",
         "main": "Hoofdinhoud",
     },
     "en": {
@@ -74,17 +74,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "expired": "The form has expired; reload the page and send it again.",
         "unknown_contact": "We do not know this e-mail address; use the address your organisation registered "
         "with us, or call us.",
-        "required": "please fill in this field",
+        "too_large": "The form with its attachments is too large; send fewer or smaller files.",
         "main": "Main content",
     },
 }
 
 
-def pick_language(query: str | None, accept_language: str | None = None) -> str:
-    """`?lang=` wins; else Dutch (the offer's default), English only when explicitly asked."""
-    if query in LANGUAGES:
-        return query
-    return "nl"
+def pick_language(query: str | None) -> str:
+    """`?lang=en` gives English; everything else Dutch (the offer's default)."""
+    return query if query in LANGUAGES and query is not None else "nl"
 
 
 def local_time(value: datetime, language: str) -> str:
@@ -101,3 +99,41 @@ def confirmation_summary(language: str, category: str, priority: str) -> str:
     if language == "en":
         return f"Category: {name}. Provisional priority: {priority} (our engineers assess it)."
     return f"Categorie: {name}. Voorlopige prioriteit: {priority} (onze engineers beoordelen deze)."
+
+
+# Web form problems, by code; {name}, {limit}, {types}, {count} are filled in.
+FORM_ERRORS: dict[str, dict[str, str]] = {
+    "nl": {
+        "required": "{label}: vul dit veld in.",
+        "email": "Het e-mailadres is niet geldig; controleer het.",
+        "kind": "Kies wat u wilt melden.",
+        "severity": "Geef bij een storing aan hoeveel last u ervan heeft.",
+        "reach": "Geef bij een storing aan wie er last van hebben.",
+        "subject_long": "Het onderwerp is te lang; houd het onder 300 tekens.",
+        "description_long": "De omschrijving is te lang; houd het onder 20.000 tekens "
+        "of voeg een bijlage toe.",
+        "text_nul": "De tekst bevat een ongeldig teken; verwijder het.",
+        "too_many_files": "Voeg hoogstens {count} bijlagen toe.",
+        "too_big": "{name} is groter dan {limit} MB; stuur een kleiner bestand.",
+        "empty": "{name} is leeg.",
+        "fake": "{name} is geen echt bestand van dit type; stuur het originele bestand.",
+        "not_text": "{name} is geen leesbaar tekstbestand (UTF-8).",
+        "type": "{name}: alleen deze bestandstypen worden aangenomen: {types}.",
+    },
+    "en": {
+        "required": "{label}: please fill in this field.",
+        "email": "The e-mail address is not valid; please check it.",
+        "kind": "Choose what you would like to report.",
+        "severity": "For an incident, tell us how much it hinders you.",
+        "reach": "For an incident, tell us who is affected.",
+        "subject_long": "The subject is too long; keep it under 300 characters.",
+        "description_long": "The description is too long; keep it under 20,000 characters or attach a file.",
+        "text_nul": "The text contains an invalid character; remove it.",
+        "too_many_files": "Attach at most {count} files.",
+        "too_big": "{name} is larger than {limit} MB; send a smaller file.",
+        "empty": "{name} is empty.",
+        "fake": "{name} is not a genuine file of its type; send the original file.",
+        "not_text": "{name} is not a readable text file (UTF-8).",
+        "type": "{name}: only these file types are accepted: {types}.",
+    },
+}

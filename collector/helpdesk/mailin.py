@@ -11,10 +11,11 @@ import email
 import email.policy
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, Row, select
 
 from collector import tables as core
 from collector.after_commit import transaction
@@ -31,6 +32,7 @@ from collector.service import Collector
 
 log = logging.getLogger("prioritysupport.helpdesk.mail")
 MAX_MESSAGE_BYTES = 20 * 1024 * 1024
+REPEAT_WINDOW = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ def handle_message(
             if ticket is not None and ticket.state != "closed":
                 intake.customer_reply(collector, conn, ticket, contact.email, body, via="mail")
                 return Outcome(f"250 OK: added to {number}", "reply", number)
+        repeat = recent_same_mail(conn, contact.email, subject, collector.clock.now())
+        if repeat is not None:  # a resend or a header-less auto-reply: one ticket, no second confirmation
+            intake.customer_reply(collector, conn, repeat, contact.email, body, via="mail")
+            return Outcome(f"250 OK: added to {repeat.number}", "reply", repeat.number)
         checked: list[files.CheckedFile] = []
         for name, data in attachments_of(message)[:5]:
             try:
@@ -94,6 +100,21 @@ def handle_message(
         except intake.IntakeError as exc:
             return Outcome(f"550 5.6.0 {exc}", "refused")
     return Outcome(f"250 OK: registered as {opened.number}", "ticket", opened.number)
+
+
+def recent_same_mail(conn: Connection, sender: str, subject: str, now: datetime) -> Row[Any] | None:
+    """An open ticket this sender opened by mail with the same subject in the last REPEAT_WINDOW."""
+    return conn.execute(
+        select(core.tickets)
+        .where(
+            (core.tickets.c.source == "mail")
+            & (core.tickets.c.reporter == sender)
+            & (core.tickets.c.subject == (" ".join(subject.split())[: intake.MAX_SUBJECT] or "(no subject)"))
+            & (core.tickets.c.registered_at >= now - REPEAT_WINDOW)
+            & core.tickets.c.state.notin_(("resolved", "closed"))
+        )
+        .order_by(core.tickets.c.id.desc())
+    ).first()
 
 
 class MailIntake:

@@ -7,13 +7,13 @@ Ticket pages and their actions live in staff_tickets.py.
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from collector import tables as core
 from collector.after_commit import transaction
 from collector.contracts import contract_in_force
-from collector.helpdesk import intake, staff_tickets
+from collector.helpdesk import intake, staff_reports, staff_tickets
 from collector.helpdesk.accounts import list_usernames
 from collector.helpdesk.context import Helpdesk
 from collector.helpdesk.queue import human, sla_view, sort_key
@@ -57,6 +57,10 @@ def router(helpdesk: Helpdesk) -> APIRouter:
             form = await request.form(max_files=0, max_fields=10)
         except Exception:
             return login_page(helpdesk, lang, "the form could not be read; reload the page", status=400)
+        if not helpdesk.login_limiter.allow(request.client.host if request.client else "unknown"):
+            return login_page(
+                helpdesk, lang, "too many sign-in attempts from your address; wait ten minutes", status=429
+            )
         username, password = form.get("username"), form.get("password")
         if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
             return login_page(helpdesk, lang, "fill in your user name and password", status=400)
@@ -329,6 +333,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
         return back("/staff/maintenance", message=who.t["done"])
 
     staff_tickets.add_routes(staff, helpdesk)
+    staff_reports.add_routes(staff, helpdesk)
 
     return staff
 
@@ -344,10 +349,16 @@ def install_handlers(app: Any, helpdesk: Helpdesk) -> None:
     async def refused(request: Request, exc: Exception) -> Response:
         lang = request.query_params.get("lang", "nl")
         lang = lang if lang in STAFF_TEXTS else "nl"
-        html = helpdesk.render(
-            "staff/message.html", lang=lang, t=STAFF_TEXTS[lang], who=None, ok="", error="", message=str(exc)
+        return helpdesk.html(
+            "staff/message.html",
+            403,
+            lang=lang,
+            t=STAFF_TEXTS[lang],
+            who=None,
+            ok="",
+            error="",
+            message=str(exc),
         )
-        return HTMLResponse(html, status_code=403)
 
     app.add_exception_handler(NotSignedIn, not_signed_in)
     app.add_exception_handler(Refused, refused)

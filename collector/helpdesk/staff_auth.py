@@ -7,7 +7,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from collector.helpdesk.accounts import SignInRefused, StaffUser, authenticate, load_user
 from collector.helpdesk.context import Helpdesk
@@ -49,8 +49,7 @@ def login_page(
     helpdesk: Helpdesk, lang: str, error: str = "", next_url: str = "/staff", status: int = 200
 ) -> Response:
     t = STAFF_TEXTS[lang]
-    html = helpdesk.render("staff/login.html", lang=lang, t=t, error=error, next_url=next_url)
-    return HTMLResponse(html, status_code=status)
+    return helpdesk.html("staff/login.html", status, lang=lang, t=t, error=error, next_url=next_url)
 
 
 def safe_next(value: str | None) -> str:

@@ -26,8 +26,9 @@ def signed_in(helpdesk: Helpdesk) -> Callable[[Request], Signed]:
 
 def page_renderer(helpdesk: Helpdesk) -> Page:
     def page(name: str, who: Signed, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
-        html = helpdesk.render(
+        return helpdesk.html(
             name,
+            status,
             lang=who.lang,
             t=who.t,
             who=who,
@@ -35,7 +36,6 @@ def page_renderer(helpdesk: Helpdesk) -> Page:
             error=request.query_params.get("error", "")[:300],
             **values,
         )
-        return HTMLResponse(html, status_code=status)
 
     return page
 

@@ -24,6 +24,8 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "silence": "Stil tot", "conditions": "Storende controles", "reporter": "Melder",
         "registered": "Geregistreerd", "attachments": "Bijlagen", "none": "geen", "instance": "Instantie",
         "forbidden": "Uw rol mag dit niet; vraag een manager.", "done": "Gedaan.", "source": "Bron",
+        "reports": "Rapportages", "period": "Maand (JJJJ-MM)", "format": "Formaat", "language": "Taal",
+        "show": "Tonen",
     },
     "en": {
         "main": "Main content", "sign_in": "Sign in", "sign_out": "Sign out", "username": "User name",
@@ -46,5 +48,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
         "silence": "Silence until", "conditions": "Failing checks", "reporter": "Reporter",
         "registered": "Registered", "attachments": "Attachments", "none": "none", "instance": "Instance",
         "forbidden": "Your role may not do this; ask a manager.", "done": "Done.", "source": "Source",
+        "reports": "Reports", "period": "Month (YYYY-MM)", "format": "Format", "language": "Language",
+        "show": "Show",
     },
 }  # fmt: skip

@@ -77,6 +77,16 @@ assignments = Table(
     Column("assigned_at", UTCDateTime, nullable=False),
 )
 
+staff_tokens = Table(
+    "helpdesk_staff_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", ForeignKey("helpdesk_staff.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
 secrets = Table(
     "helpdesk_secrets",
     metadata,

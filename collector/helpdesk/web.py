@@ -4,21 +4,20 @@ rate limit; the confirmation page shows the new number to whoever submitted it (
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from fastapi.responses import RedirectResponse, Response
 
 from collector.after_commit import transaction
 from collector.helpdesk import attachments as files
 from collector.helpdesk import intake, questions
 from collector.helpdesk.context import Helpdesk
+from collector.helpdesk.form_check import FormProblem, check_form
 from collector.helpdesk.i18n import TEXTS, pick_language
 from collector.helpdesk.signing import FORM_COOKIE
 
 FIELDS = ("name", "email", "phone", "subject", "description", "kind", "severity", "reach")
-MAX_FIELD = 20_000
+MAX_FIELD = 40_000
 
 
 def client_address(request: Request) -> str:
@@ -29,14 +28,18 @@ def router(helpdesk: Helpdesk) -> APIRouter:
     web = APIRouter(include_in_schema=False)
     settings = helpdesk.settings
 
-    def form_page(lang: str, values: dict[str, str], errors: list[str], status: int = 200) -> Response:
+    def form_page(
+        lang: str, values: dict[str, str], problems: list[FormProblem], status: int = 200
+    ) -> Response:
         nonce = secrets.token_urlsafe(16)
-        html = helpdesk.render(
+        response = helpdesk.html(
             "melding.html",
+            status,
             lang=lang,
             t=TEXTS[lang],
             values=values,
-            errors=errors,
+            problems=problems,
+            invalid={p.field for p in problems},
             csrf=helpdesk.signer.new_form_token(nonce),
             kinds=questions.KIND,
             severities=questions.SEVERITY,
@@ -47,7 +50,6 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                 types=", ".join(files.ALLOWED),
             ),
         )
-        response = HTMLResponse(html, status_code=status)
         response.set_cookie(
             FORM_COOKIE,
             nonce,
@@ -58,6 +60,9 @@ def router(helpdesk: Helpdesk) -> APIRouter:
         )
         return response
 
+    def general(lang: str, key: str) -> list[FormProblem]:
+        return [FormProblem("", TEXTS[lang][key])]
+
     @web.get("/melding")
     def show_form(request: Request) -> Response:
         return form_page(pick_language(request.query_params.get("lang")), {}, [])
@@ -65,39 +70,37 @@ def router(helpdesk: Helpdesk) -> APIRouter:
     @web.post("/melding")
     async def submit(request: Request) -> Response:
         lang = pick_language(request.query_params.get("lang"))
-        text = TEXTS[lang]
         limit = settings.max_attachment_bytes * settings.max_attachments + 256 * 1024
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > limit:
-            return form_page(lang, {}, [f"{text['attachments']}: > {limit // (1024 * 1024)} MB"], 413)
+            return form_page(lang, {}, general(lang, "too_large"), 413)
         if not helpdesk.form_limiter.allow(client_address(request)):
-            return form_page(lang, {}, [text["too_many"]], 429)
+            return form_page(lang, {}, general(lang, "too_many"), 429)
         try:
             form = await request.form(max_files=settings.max_attachments + 1, max_fields=40)
         except Exception:  # a malformed multipart body is the client's fault, not a server error
-            return form_page(lang, {}, [text["expired"]], 400)
-        values = {k: v for k in FIELDS if isinstance(v := form.get(k, ""), str) and len(v) <= MAX_FIELD}
-        values = {k: values.get(k, "") for k in FIELDS}
-        if form.get("website"):  # the honeypot field people never see
-            return form_page(lang, values, [text["expired"]], 400)
+            return form_page(lang, {}, general(lang, "expired"), 400)
+        raw = {k: form.get(k, "") for k in FIELDS}
+        values = {k: v[:MAX_FIELD] if isinstance(v, str) else "" for k, v in raw.items()}
         token = form.get("csrf")
-        if not helpdesk.signer.check_form_token(
-            token if isinstance(token, str) else None, request.cookies.get(FORM_COOKIE)
-        ):
-            return form_page(lang, values, [text["expired"]], 403)
-        errors, uploads = await _check(helpdesk, form, values, lang)
-        if errors:
-            return form_page(lang, values, errors, 422)
+        nonce = request.cookies.get(FORM_COOKIE)
+        if form.get("website") or not helpdesk.signer.check_form_token(
+            token if isinstance(token, str) else None, nonce
+        ):  # a forged or stale token, or the honeypot field people never see
+            return form_page(lang, values, general(lang, "expired"), 403)
+        problems, uploads = await check_form(form, values, lang, settings)
+        if problems:
+            return form_page(lang, values, problems, 422)
         collector = helpdesk.collector
         try:
             with transaction(collector.engine) as conn:
                 contact = intake.find_contact(conn, values["email"])
                 if contact is None:
-                    raise intake.IntakeError("email", text["unknown_contact"])
+                    raise intake.IntakeError("email", TEXTS[lang]["unknown_contact"])
                 classified = questions.classify(values["kind"], values["severity"], values["reach"])
                 description = values["description"]
                 if values["phone"].strip():
-                    description += f"\n\n({text['phone']}: {values['phone'].strip()[:64]})"
+                    description += f"\n\n({TEXTS[lang]['phone']}: {values['phone'].strip()[:64]})"
                 opened = intake.open_ticket(
                     collector,
                     conn,
@@ -114,7 +117,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                     ),
                 )
         except (intake.IntakeError, questions.AnswerError) as exc:
-            return form_page(lang, values, [str(exc)], 422)
+            return form_page(lang, values, [FormProblem(exc.field, str(exc))], 422)
         receipt = helpdesk.signer.receipt(opened.number)
         return RedirectResponse(f"/melding/ontvangen?lang={lang}&r={receipt}", status_code=303)
 
@@ -124,46 +127,6 @@ def router(helpdesk: Helpdesk) -> APIRouter:
         number = helpdesk.signer.read_receipt(request.query_params.get("r"))
         if number is None:
             return RedirectResponse(f"/melding?lang={lang}", status_code=303)
-        return HTMLResponse(helpdesk.render("ontvangen.html", lang=lang, t=TEXTS[lang], number=number))
+        return helpdesk.html("ontvangen.html", lang=lang, t=TEXTS[lang], number=number)
 
     return web
-
-
-async def _check(
-    helpdesk: Helpdesk, form: Any, values: dict[str, str], lang: str
-) -> tuple[list[str], list[files.CheckedFile]]:
-    """Every problem at once, each a sentence, so the customer fixes the form in one go."""
-    text = TEXTS[lang]
-    errors: list[str] = []
-    for field in ("name", "email", "subject", "description", "kind"):
-        if not values[field].strip():
-            errors.append(
-                f"{text.get(field, text['what'] if field == 'kind' else field)}: {text['required']}"
-            )
-    if values["email"] and ("@" not in values["email"] or len(values["email"]) > 320):
-        errors.append(f"{text['email']}: {values['email'][:50]!r}")
-    if values["kind"]:
-        try:
-            questions.classify(values["kind"], values["severity"], values["reach"])
-        except questions.AnswerError as exc:
-            label = {"kind": text["what"], "severity": text["severity"], "reach": text["reach"]}[exc.field]
-            errors.append(f"{label}: {exc}")
-    try:
-        intake.check_text(values["subject"] or "x", values["description"])
-    except intake.IntakeError as exc:
-        errors.append(str(exc))
-    uploads: list[files.CheckedFile] = []
-    posted = [item for item in form.getlist("attachments") if isinstance(item, UploadFile) and item.filename]
-    if len(posted) > helpdesk.settings.max_attachments:
-        errors.append(
-            text["attachments_hint"].split(":")[0].format(count=helpdesk.settings.max_attachments, mb="")
-        )
-    for item in posted[: helpdesk.settings.max_attachments]:
-        data = await item.read(helpdesk.settings.max_attachment_bytes + 1)
-        try:
-            uploads.append(
-                files.check_file(item.filename or "", data, helpdesk.settings.max_attachment_bytes)
-            )
-        except files.AttachmentError as exc:
-            errors.append(str(exc))
-    return errors, uploads

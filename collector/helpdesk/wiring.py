@@ -28,12 +28,18 @@ def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | Non
         settings=settings,
         signer=Signer(secret, settings.session_hours * 3600),
         form_limiter=RateLimiter(settings.form_submissions, settings.form_window_seconds),
+        # Lock-out protects each account; this slows guessing across many accounts from one address.
+        login_limiter=RateLimiter(30, 600.0),
         pages=page_environment(),
     )
     app.include_router(api.router(helpdesk))
     app.include_router(web.router(helpdesk))
     app.include_router(staff.router(helpdesk))
     staff.install_handlers(app, helpdesk)
+    if settings.protect_management_api:
+        from collector.helpdesk.guard import ManagementApiGuard
+
+        app.add_middleware(ManagementApiGuard, helpdesk=helpdesk)
     app.mount("/helpdesk-static", StaticFiles(directory=str(STATIC)), name="helpdesk-static")
     collector.extras["helpdesk_runtime"] = helpdesk
     return helpdesk

@@ -27,8 +27,9 @@ from collector.report.model import (
 from collector.report.period import LOCAL_ZONE, Period
 from collector.report.stats import median, p90, share
 
-# Check kinds whose failure means the instance itself is unavailable (policy section 8, first row).
-INSTANCE_DOWN_KINDS = frozenset({"login_page", "health", "database"})
+# Check kinds whose failure means the instance itself is unavailable (policy section 8, first row);
+# "unreachable" is the collector's own probe of an instance whose agent fell silent.
+INSTANCE_DOWN_KINDS = frozenset({"login_page", "health", "database", "unreachable"})
 FAILING = "failing"
 
 Interval = tuple[datetime, datetime]

@@ -151,8 +151,16 @@ CUSTOMERS = Dashboard(
         Panel(
             "Users and lines per instance (agents)",
             (
-                q(f"prioritysupport_internal_users{{{C}}}", "{{customer}} {{instance_name}} users"),
-                q(f"prioritysupport_custom_code_lines{{{C}}}", "{{customer}} {{instance_name}} lines"),
+                q(
+                    f"prioritysupport_internal_users{{{C}}}",
+                    "{{customer}} {{instance_name}} users",
+                    instant=True,
+                ),
+                q(
+                    f"prioritysupport_custom_code_lines{{{C}}}",
+                    "{{customer}} {{instance_name}} lines",
+                    instant=True,
+                ),
             ),
             kind="table",
             width=12,

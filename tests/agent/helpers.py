@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -66,6 +67,7 @@ def write_config(
             "[[instances.integrations]]",
             *(f"{key} = {toml_value(value)}" for key, value in integration.items()),
         ]
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "agent.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     path.chmod(0o600)
@@ -86,16 +88,21 @@ def assert_valid_report(document: dict[str, Any]) -> None:
 class Receiver:
     """A collector stand-in: stores reports by id (de-duplicating as the collector does) in arrival order."""
 
-    def __init__(self, token: str = "t0ken", port: int | None = None) -> None:
+    def __init__(
+        self, token: str = "t0ken", port: int | None = None, tls: tuple[Path, Path] | None = None
+    ) -> None:
         self.token = token
+        self.tls = tls  # (certificate, key): serve HTTPS
         self.port = port or free_port()
         self.received: list[dict[str, Any]] = []
         self.posts = 0
+        self.lose_answers = 0  # store the next N reports but answer 500, as if the answer got lost
         self._server: ThreadingHTTPServer | None = None
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/v1/reports"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}/api/v1/reports"
 
     def start(self) -> Receiver:
         receiver = self
@@ -116,11 +123,21 @@ class Receiver:
                 known = {report["report_id"] for report in receiver.received}
                 if document["report_id"] not in known:
                     receiver.received.append(document)
+                if receiver.lose_answers > 0:
+                    receiver.lose_answers -= 1
+                    self.send_response(500)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 self.send_response(202)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if self.tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(self.tls[0]), str(self.tls[1]))
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
         ).start()

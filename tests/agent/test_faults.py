@@ -113,3 +113,32 @@ def test_failing_details_say_why(start_sim: SimFactory, tmp_path: Path) -> None:
     [report] = agent.run_due(force=True)
     auth = {check.key: check for check in report.checks}["odoo.authentication"]
     assert (auth.status, auth.impact, auth.scope) == ("failing", "low", "one-user")
+
+
+def test_freshness_follows_the_newest_record(start_sim: SimFactory, tmp_path: Path) -> None:
+    sim = start_sim(version="17.0")  # partners created now, 5 h and 10 h ago
+    integrations = [
+        {"name": "recent", "check": "freshness", "model": "res.partner", "max_age_minutes": 60},
+        {
+            "name": "stale",
+            "check": "freshness",
+            "model": "res.partner",
+            "domain": [["name", "=", "Partner 2"]],
+            "max_age_minutes": 60,
+        },
+        {
+            "name": "none",
+            "check": "freshness",
+            "model": "res.partner",
+            "domain": [["name", "=", "x"]],
+            "max_age_minutes": 5,
+        },
+    ]
+    [report] = Agent(config_for(tmp_path, sim, integrations=integrations), push=False).run_due(force=True)
+    checks = {check.key: check for check in report.checks}
+    assert checks["integration:recent"].status == "ok"
+    assert (
+        checks["integration:stale"].status == "failing"
+        and 590 < (checks["integration:stale"].value or 0) < 610
+    )
+    assert checks["integration:none"].status == "failing"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from agent.runner import Agent
 from agent.spool import Spool
 from tests.agent.conftest import SimFactory
 from tests.agent.helpers import Receiver, assert_valid_report, config_for
-from tests.support.components import free_port
+from tests.support.components import free_port, require_binary
 
 
 class StepClock:
@@ -99,3 +100,60 @@ def test_spool_files_are_private(tmp_path: Path) -> None:
     spool = Spool(tmp_path / "spool", max_bytes=10_000, max_age_seconds=60)
     spool.put(1, "id", b"{}")
     assert (tmp_path / "spool").stat().st_mode & 0o077 == 0
+
+
+def test_lost_answer_means_resent_and_stored_once(
+    start_sim: SimFactory, tmp_path: Path, receiver: Receiver
+) -> None:
+    agent, clock = _agent(tmp_path, start_sim, receiver.url)
+    receiver.lose_answers = 1
+    clock.cycle(agent)
+    assert len(agent.spool.pending()) == 1  # stored by the receiver, but not known to be
+    clock.cycle(agent)
+    assert receiver.posts == 3  # the first report twice, then the second
+    assert [report["sequence"] for report in receiver.received] == [1, 2]
+    assert agent.spool.pending() == []
+
+
+def test_https_with_a_private_ca_bundle(start_sim: SimFactory, tmp_path: Path) -> None:
+    openssl = require_binary("openssl")
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(certificate),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    receiver = Receiver(tls=(certificate, key)).start()
+    try:
+        sim = start_sim(version="17.0")
+        trusted = {"url": receiver.url, "token": receiver.token, "ca_bundle": str(certificate)}
+        clock = StepClock()
+        agent = Agent(config_for(tmp_path / "trusted", sim, collector=trusted), monotonic=clock)
+        clock.cycle(agent)
+        assert len(receiver.received) == 1
+        # without the CA bundle the certificate is not trusted: the report waits in the spool
+        untrusted = {"url": receiver.url, "token": receiver.token}
+        other = Agent(config_for(tmp_path / "untrusted", sim, collector=untrusted), monotonic=clock)
+        clock.cycle(other)
+        assert len(receiver.received) == 1 and len(other.spool.pending()) == 1
+        assert other.last_flush is not None and "collector.ca_bundle" in (other.last_flush.error or "")
+    finally:
+        receiver.stop()

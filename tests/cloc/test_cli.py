@@ -119,7 +119,7 @@ def test_bad_input_is_one_sentence_and_exit_2(run, args: tuple[str, ...], messag
 
 def test_legacy_version_ignores_stylesheets(run, make_module: ModuleBuilder) -> None:  # type: ignore[no-untyped-def]
     folder = make_module("st", {"a.scss": "a { }\n", "b.py": "x = 1\n"})
-    _code, out, _err = run("-p", folder, "--json", "--odoo-version", "13.0", "--no-cache")
+    _code, out, _err = run("-p", folder, "--json", "--odoo-version", "14.0", "--no-cache")
     assert json.loads(out)["code"] == 1
     _code, out, _err = run("-p", folder, "--json", "--odoo-version", "17.0", "--no-cache")
     assert json.loads(out)["code"] == 2

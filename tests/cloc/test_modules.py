@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from agent.cloc import LEGACY_RULES, count_paths
-from agent.cloc.discovery import UNREADABLE
+from agent.cloc.parsers import UNREADABLE
 from tests.cloc.conftest import ModuleBuilder, literal_json, without_authors
 
 PY = "x = 1\n"
@@ -153,3 +153,9 @@ def test_relative_paths_behave_like_odoo(
     folder = make_module("rel", {"tests/t.py": PY, "a.py": PY}, manifest={"name": "x"})
     monkeypatch.chdir(os.path.dirname(folder))
     same_as_literal([relative_form + "rel"])
+
+
+def test_same_module_twice_counts_twice_like_odoo(make_module: ModuleBuilder) -> None:
+    folder = make_module("twice", {"a.py": PY})
+    result = same_as_literal([folder, folder])
+    assert result["modules"]["twice"]["code"] == 2  # type: ignore[index]

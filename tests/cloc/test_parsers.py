@@ -128,3 +128,27 @@ def test_python_warnings_do_not_change_counts(tmp_path: object) -> None:
         warnings.simplefilter("error")
         [(outcome, _digest)] = count_share([FileJob(path, ".py", ".py", 10)], MAX_LINE, None)
     assert outcome == LineCount(3, 3)
+
+
+def test_python_walk_matches_ast_walk_on_the_standard_library() -> None:
+    """Every kind of node (match, async, f-strings, walrus, lambdas, ...) in real code."""
+    import glob
+    import sysconfig
+
+    files = sorted(glob.glob(f"{sysconfig.get_paths()['stdlib']}/*.py"))[::3]
+    assert len(files) > 50
+    for path in files:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("latin-1")
+        assert ours(text, ".py") == reference(text, ".py"), path
+
+
+def test_python_newer_syntax() -> None:
+    text = (
+        "match point:\n    case Point(x=0, y=0) | [1, *rest]:\n        pass\n    case {'k': v, **kw}:\n"
+        "        pass\nasync def f(*, a=None, **k):\n    async with x as (y, z):\n"
+        "        await g(f'{a!r:>{w}}')\n"
+        "    return [i async for i in h() if (j := i)]\n"
+        "d = {**a, 'b': lambda q, /, r=1: q}\n"
+    )
+    assert ours(text, ".py") == reference(text, ".py")

@@ -1,5 +1,6 @@
-"""The running stack for the dashboard test: a simulated Odoo, the collector, an agent, a webhook sink and
-Prometheus scraping the collector and the agent with deploy/prometheus's configuration and rules.
+"""The running stack for the dashboard test: a simulated Odoo, the collector, an agent, webhook sinks,
+Prometheus scraping the collector and the agent with deploy/prometheus's configuration and rules, and
+Alertmanager with deploy/alertmanager's routing, firing at the collector and at an ops-team sink.
 
 Each piece is the real command (`prioritysupport sim odoo`, `collector serve`, `agent run`) in its own
 process on 127.0.0.1. The collector runs an accelerated clock from a Friday evening, so that within seconds
@@ -21,8 +22,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from demo.sinks import WebhookReceiver
 from tests.deploy.components import DEPLOY, Prometheus, prometheus_server
-from tests.support.components import free_port, wait_for_port
+from tests.support.components import free_port, require_binary, wait_for_port
 
 COMMAND = str(Path(sys.executable).with_name("prioritysupport"))
 CLOCK_START = "2026-11-27T17:30:00+01:00"  # Friday evening: support closed, premium open
@@ -36,6 +38,8 @@ class Stack:
     agent_metrics_url: str
     sim_url: str
     logs: Path
+    database: Path  # the collector's SQLite file
+    ops_sink: WebhookReceiver  # Alertmanager's ops-team receiver
 
     def inject(self, fault: str) -> None:
         request = urllib.request.Request(
@@ -89,10 +93,12 @@ def _write(path: Path, text: str, mode: int = 0o600) -> Path:
     return path
 
 
-def _prometheus_config(collector_port: int, agent_port: int, base: Path) -> str:
-    """deploy/prometheus/prometheus.yml with local targets and a one-second rhythm."""
+def _prometheus_config(collector_port: int, agent_port: int, am_port: int, base: Path) -> str:
+    """deploy/prometheus/prometheus.yml with local targets and a one-second rhythm. The agent is labelled
+    ticket_source: prometheus, so its incident alerts also reach the collector through Alertmanager."""
     text = (DEPLOY / "prometheus" / "prometheus.yml").read_text(encoding="utf-8")
     text = text.replace("127.0.0.1:8480", f"127.0.0.1:{collector_port}")
+    text = text.replace("127.0.0.1:9093", f"127.0.0.1:{am_port}")
     text = text.replace("/etc/prometheus/prioritysupport-agents/*.yml", str(base / "agents" / "*.yml"))
     text = re.sub(r"scrape_interval: \S+", "scrape_interval: 1s", text)
     text = re.sub(r"evaluation_interval: \S+", "evaluation_interval: 1s", text)
@@ -101,7 +107,8 @@ def _prometheus_config(collector_port: int, agent_port: int, base: Path) -> str:
     (base / "agents").mkdir()
     _write(
         base / "agents" / "acme.yml",
-        f'- targets: ["127.0.0.1:{agent_port}"]\n  labels:\n    customer: acme\n',
+        f'- targets: ["127.0.0.1:{agent_port}"]\n'
+        "  labels:\n    customer: acme\n    ticket_source: prometheus\n",
         0o644,
     )
     return text
@@ -121,15 +128,30 @@ def _custom_addons(base: Path) -> Path:
     return module.parent
 
 
+def _alertmanager_config(collector_port: int, ops_url: str) -> str:
+    """deploy/alertmanager/alertmanager.yml: the local collector, the ops team as a webhook, short waits."""
+    text = (DEPLOY / "alertmanager" / "alertmanager.yml").read_text(encoding="utf-8")
+    text = text.replace("http://127.0.0.1:8480", f"http://127.0.0.1:{collector_port}")
+    ops = text.index("  - name: ops-team")
+    text = text[:ops] + f"  - name: ops-team\n    webhook_configs:\n      - url: {ops_url}\n"
+    text = re.sub(r"group_wait: \S+", "group_wait: 1s", text)
+    return re.sub(r"group_interval: \S+", "group_interval: 1s", text)
+
+
+def _short_waits(rules: str) -> str:
+    """Rules as shipped, but evaluated every second and firing after 2 s instead of minutes or an hour."""
+    return re.sub(r"for: \S+", "for: 2s", rules.replace("interval: 1m", "interval: 1s"))
+
+
 @contextmanager
 def running_stack(base: Path) -> Iterator[Stack]:
-    from demo.sinks import WebhookReceiver
-
-    sim_port, collector_port, agent_port = free_port(), free_port(), free_port()
+    sim_port, collector_port, agent_port, am_port = free_port(), free_port(), free_port(), free_port()
     dead_port = free_port()  # nothing listens here: a page target that fails
     with ExitStack() as stack:
         sink = WebhookReceiver().start()
         stack.callback(sink.stop)
+        ops_sink = WebhookReceiver().start()
+        stack.callback(ops_sink.stop)
         _write(
             base / "apprise.yml",
             "version: 1\nurls:\n"
@@ -198,12 +220,28 @@ def running_stack(base: Path) -> Iterator[Stack]:
         stack.enter_context(
             _process("agent", [COMMAND, "agent", "run", "--config", str(agent_toml)], base, agent_port)
         )
+        _write(base / "alertmanager.yml", _alertmanager_config(collector_port, f"{ops_sink.url}/ops"), 0o644)
+        alertmanager = require_binary("alertmanager", "prometheus-alertmanager")
+        stack.enter_context(
+            _process(
+                "alertmanager",
+                [
+                    alertmanager,
+                    f"--config.file={base / 'alertmanager.yml'}",
+                    f"--storage.path={base / 'alertmanager-data'}",
+                    f"--web.listen-address=127.0.0.1:{am_port}",
+                    "--cluster.listen-address=",
+                ],
+                base,
+                am_port,
+            )
+        )
         rules = tuple((DEPLOY / "prometheus" / "rules").glob("*.yml"))
         prometheus = stack.enter_context(
             prometheus_server(
-                _prometheus_config(collector_port, agent_port, base),
+                _prometheus_config(collector_port, agent_port, am_port, base),
                 rule_files=rules,
-                rule_text=lambda text: text.replace("interval: 1m", "interval: 1s"),
+                rule_text=_short_waits,
             )
         )
         yield Stack(
@@ -212,4 +250,6 @@ def running_stack(base: Path) -> Iterator[Stack]:
             agent_metrics_url=f"http://127.0.0.1:{agent_port}/metrics",
             sim_url=sim_url,
             logs=base,
+            database=base / "collector.db",
+            ops_sink=ops_sink,
         )

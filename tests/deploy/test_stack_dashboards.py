@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import urllib.parse
 import urllib.request
@@ -21,8 +22,21 @@ WAIT_SECONDS = 60
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     base: Path = tmp_path_factory.mktemp("stack")
     with running_stack(base) as running:
-        running.inject("http_500")  # the instance goes down: an A incident for a premium customer
+        # Count users and code first (the counts need a working Odoo), then take the instance down: an A
+        # incident for a premium customer, which pages, holds, fails and dead-letters notifications.
+        _wait_for(running, 'prioritysupport_limit_usage{metric="lines"}')
+        running.inject("http_500")
         yield running
+
+
+def _wait_for(stack: Stack, expr: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        status, body = stack.prometheus.query(expr)
+        if status == 200 and body["data"]["result"]:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"no data for {expr} after {WAIT_SECONDS} s\n{stack.log_tail()}")
 
 
 def _empty_panels(stack: Stack) -> list[str]:
@@ -44,11 +58,8 @@ def test_every_panel_returns_series(stack: Stack) -> None:
 
 
 def test_both_jobs_are_scraped(stack: Stack) -> None:
-    assert stack.prometheus.targets_up() == {
-        "prioritysupport-collector": 1.0,
-        "prioritysupport-agent": 1.0,
-        "prometheus": 0.0,  # the example's self-scrape points at 9090, not at this test's port
-    }
+    up = stack.prometheus.targets_up()  # (the example's self-scrape points at 9090, not at this Prometheus)
+    assert (up["prioritysupport-collector"], up["prioritysupport-agent"]) == (1.0, 1.0)
 
 
 def test_dashboard_variables_list_the_customer(stack: Stack) -> None:
@@ -93,3 +104,38 @@ def test_provisioned_dashboards_are_the_ones_tested() -> None:
     assert sorted(p.name for p in (GRAFANA / "dashboards").glob("*.json")) == sorted(
         load_builder().file_name(d) for d in load_builder().DASHBOARDS
     )
+
+
+def _alertmanager_tickets(stack: Stack) -> list[tuple[str, str, str, str | None]]:
+    with sqlite3.connect(f"file:{stack.database}?mode=ro", uri=True, timeout=10) as conn:
+        return conn.execute(
+            "SELECT t.subject, t.priority, t.source, i.name FROM tickets t "
+            "LEFT JOIN instances i ON i.id = t.instance_id WHERE t.source = 'alertmanager'"
+        ).fetchall()
+
+
+def _ops_alert_names(stack: Stack) -> set[str]:
+    return {
+        alert["labels"]["alertname"]
+        for caught in stack.ops_sink.snapshot()
+        for alert in caught.body.get("alerts", [])
+    }
+
+
+def test_alertmanager_routes_incidents_to_the_collector_and_ops_alerts_to_the_team(stack: Stack) -> None:
+    """Prometheus -> Alertmanager -> POST /api/v1/alertmanager, with the shipped rules and routing."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    tickets = _alertmanager_tickets(stack)
+    while time.monotonic() < deadline and not (
+        any(subject.startswith("PrioritySupportInstanceDown") for subject, *_ in tickets)
+        and "PrioritySupportOverLimit" in _ops_alert_names(stack)
+    ):
+        time.sleep(0.5)
+        tickets = _alertmanager_tickets(stack)
+    down = [row for row in tickets if row[0].startswith("PrioritySupportInstanceDown")]
+    assert down, f"no ticket from Alertmanager: {tickets}\n{stack.log_tail()}"
+    # The matrix gives A from the alert's impact and scope; instance_name names the collector's instance.
+    assert down[0][1:] == ("A", "alertmanager", "prod")
+    # Over the limit (30 users on small) is news for the partner's team, never a customer ticket.
+    assert "PrioritySupportOverLimit" in _ops_alert_names(stack)
+    assert not [row for row in tickets if row[0].startswith("PrioritySupportOverLimit")]

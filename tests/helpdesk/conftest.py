@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,24 +81,30 @@ def ticket_count(collector: Collector) -> int:
         return int(conn.execute(select(func.count()).select_from(core.tickets)).scalar_one())
 
 
-@pytest.fixture
-def rig(tmp_path: Any) -> Iterator[Rig]:
+@contextmanager
+def running_rig(url: str, *, protect_management_api: bool = False) -> Iterator[Rig]:
     clock = FixedClock(FRIDAY_NOON)
-    collector = make_collector(f"sqlite:///{tmp_path / 'helpdesk.db'}", clock)
-    collector.extras["helpdesk"] = HelpdeskSettings(cookie_secure=False, secret_key="test-secret")
+    collector = make_collector(url, clock)
+    collector.extras["helpdesk"] = HelpdeskSettings(
+        cookie_secure=False, secret_key="test-secret", protect_management_api=protect_management_api
+    )
     metadata.create_all(collector.engine)
     with collector.engine.begin() as conn:
         create_user(conn, "eva", PASSWORD, "engineer", clock.now(), display_name="Eva Engineer")
         create_user(conn, "max", PASSWORD, "manager", clock.now(), display_name="Max Manager", language="en")
         tokens = {key: create_client(conn, key, "tests", clock.now()) for key in ("acme", "globex")}
     mails = MailCatcher().start()
-    worker = DeliveryWorker(
-        collector.outbox,
-        ChannelBook(smtp=SmtpSettings(host="127.0.0.1", port=mails.port, sender="support@erpm.example")),
-    )
+    smtp = SmtpSettings(host="127.0.0.1", port=mails.port, sender="support@erpm.example")
+    worker = DeliveryWorker(collector.outbox, ChannelBook(smtp=smtp))
     try:
         with LiveServer(collector) as server:
             yield Rig(collector, clock, server.url, mails, worker, tokens)
     finally:
         mails.stop()
         collector.engine.dispose()
+
+
+@pytest.fixture
+def rig(tmp_path: Any) -> Iterator[Rig]:
+    with running_rig(f"sqlite:///{tmp_path / 'helpdesk.db'}") as running:
+        yield running

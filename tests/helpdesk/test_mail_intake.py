@@ -90,3 +90,13 @@ def test_bounces_never_open_tickets_or_send_mail(rig: Rig, intake: MailIntake) -
     assert ticket_count(rig.collector) == 0
     rig.worker.run_once()
     assert rig.mails.snapshot() == []
+
+
+def test_the_same_mail_again_joins_the_first_ticket_without_a_second_confirmation(
+    rig: Rig, intake: MailIntake
+) -> None:
+    send(intake, "jan@acme.example", "Automatisch antwoord: storing", "Ik ben afwezig")
+    send(intake, "jan@acme.example", "Automatisch antwoord:  storing", "Ik ben afwezig")
+    assert [o.action for o in intake.outcomes] == ["ticket", "reply"]
+    assert ticket_count(rig.collector) == 1
+    assert len(rig.deliver(1)) == 1

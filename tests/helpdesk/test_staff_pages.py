@@ -50,6 +50,15 @@ def test_sign_in_wrong_password_and_lockout(rig: Rig) -> None:
     assert session.get(f"{rig.url}/staff").status_code == 200
 
 
+def test_sign_in_attempts_are_rate_limited_per_address(rig: Rig) -> None:
+    rig.collector.extras["helpdesk_runtime"].login_limiter.limit = 3
+    codes = [
+        requests.post(f"{rig.url}/staff/login", data={"username": f"u{i}", "password": "x"}).status_code
+        for i in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
+
+
 def test_sign_out_needs_csrf_and_ends_the_session(rig: Rig) -> None:
     session = rig.staff()
     assert session.post(f"{rig.url}/staff/logout", data={"csrf": "forged"}).status_code == 403
@@ -182,3 +191,16 @@ def test_customer_page_and_maintenance_by_role(rig: Rig) -> None:
     assert done.status_code == 200 and "upgrade" in done.text
     english = manager.get(f"{rig.url}/staff").text
     assert '<html lang="en">' in english and "Queue" in english
+
+
+def test_reports_behind_sign_in(rig: Rig) -> None:
+    web_ticket(rig)
+    session = rig.staff()
+    form = session.get(f"{rig.url}/staff/reports")
+    assert form.status_code == 200 and 'name="period" value="2026-10"' in form.text
+    report = session.get(f"{rig.url}/staff/reports", params={"customer": "acme", "period": "2026-11"})
+    assert report.status_code == 200 and "Acme BV" in report.text
+    csv = session.get(f"{rig.url}/staff/reports", params={"period": "2026-11", "format": "csv"})
+    assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
+    assert session.get(f"{rig.url}/staff/reports", params={"period": "november"}).status_code == 400
+    assert requests.get(f"{rig.url}/staff/reports?period=2026-11", allow_redirects=False).status_code == 303

@@ -19,6 +19,8 @@ def test_form_is_dutch_by_default_and_english_on_request(rig: Rig) -> None:
     assert '<html lang="nl">' in dutch and "Melding maken" in dutch and 'for="email"' in dutch
     assert '<html lang="en">' in english and "Report an issue" in english
     assert "<main" in dutch and "prioriteit" not in dutch.lower()  # the priority is never promised
+    headers = requests.get(f"{rig.url}/melding").headers
+    assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["X-Frame-Options"] == "DENY"
 
 
 def test_submission_creates_ticket_confirmation_page_and_mail(rig: Rig) -> None:
@@ -56,10 +58,15 @@ def test_csrf_missing_or_forged_is_refused(rig: Rig) -> None:
 
 
 def test_bad_input_gets_sentences_and_stores_nothing(rig: Rig) -> None:
+    rig.collector.extras["helpdesk_runtime"].form_limiter.limit = 100  # many tries from one address here
     unknown = submit(rig.url, good_fields(email="stranger@example.org"))
     assert unknown.status_code == 422 and "kennen dit e-mailadres niet" in unknown.text
     missing = submit(rig.url, good_fields(severity="", subject=""))
-    assert missing.status_code == 422 and "Onderwerp" in missing.text and 'role="alert"' in missing.text
+    assert missing.status_code == 422 and 'role="alert"' in missing.text
+    assert "Onderwerp: vul dit veld in." in missing.text and "hoeveel last u ervan heeft" in missing.text
+    assert 'id="subject" name="subject" aria-invalid="true"' in missing.text  # the field is marked
+    english = submit(rig.url, good_fields(kind=""), lang="en")
+    assert english.status_code == 422 and "Choose what you would like to report." in english.text
     fake_pdf = submit(
         rig.url, good_fields(), files=[("attachments", ("factuur.pdf", b"MZ\x90\x00", "application/pdf"))]
     )

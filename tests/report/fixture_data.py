@@ -104,7 +104,8 @@ PREMIUM_TICKET: dict[str, Any] = dict(
 # Conditions of acme/prod and their flips (UTC). Login and health overlap on 5 Oct (10:00-11:30, one outage
 # of 1.5 h); health also failed from before the period until 1 Oct 00:00 UTC (2 h inside it): 3.5 h down in
 # 2 outages -> 1 - 3.5/745. The cron condition is not availability. The webshop integration failed 6 h on
-# 20 Oct and from 31 Oct 20:00 UTC to the end (3 h): 9 h in 2 outages -> 1 - 9/745.
+# 20 Oct and from 31 Oct 20:00 UTC to the end (3 h): 9 h in 2 outages -> 1 - 9/745. acme/test was
+# unreachable from outside for 2 h: 1 - 2/745.
 CONDITIONS: list[dict[str, Any]] = [
     dict(check_key="odoo.login", kind="login_page", integration=None,
          flips=[(utc(10, 5, 10), "ok", "failing"), (utc(10, 5, 11), "failing", "recovered")]),
@@ -116,6 +117,9 @@ CONDITIONS: list[dict[str, Any]] = [
     dict(check_key="integration:webshop", kind="http", integration="webshop",
          flips=[(utc(10, 20, 8), "ok", "failing"), (utc(10, 20, 14), "failing", "recovered"),
                 (utc(10, 31, 20), "recovered", "failing")]),
+    # The test instance's agent fell silent and the collector's own probe failed for 2 h on 10 Oct.
+    dict(check_key="collector.probe", kind="unreachable", integration=None, instance="test",
+         flips=[(utc(10, 10, 6), "ok", "failing"), (utc(10, 10, 8), "failing", "recovered")]),
 ]
 
 # Counts in agent reports (UTC): (instance, received, users, lines, modules). Per local day the highest
@@ -244,7 +248,7 @@ def populate(engine: Engine) -> None:
             condition_id = _new_id(
                 conn,
                 insert(t.conditions).values(
-                    instance_id=instances["prod"],
+                    instance_id=instances[condition.get("instance", "prod")],
                     check_key=condition["check_key"],
                     kind=condition["kind"],
                     integration=condition["integration"],

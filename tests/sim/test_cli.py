@@ -9,8 +9,6 @@ from pathlib import Path
 from tests.sim.conftest import proxy
 from tests.support.components import free_port, wait_for_port
 
-COMMAND = [sys.executable, "-m", "prioritysupport.cli"]
-
 
 def _command(*args: str) -> list[str]:
     return [sys.executable, "-c", "from prioritysupport.cli import main; main()", *args]

@@ -1,0 +1,82 @@
+"""The three statements every report runs, on the driver's cursor: no statement building or result
+processing per call. Written for SQLite (qmark) and PostgreSQL (psycopg, format) with the same meaning
+as the Core tables in tables.py; tests compare what they store with what the Core layer reads back."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import Connection
+
+_SQL = {
+    "insert_report": (
+        "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING RETURNING id"
+    ),
+    "touch_instance": (
+        "UPDATE instances SET last_report_at = ?, odoo_version = ? WHERE id = ? RETURNING agent_silent"
+    ),
+    "conditions_of": (
+        "SELECT id, check_key, state, consecutive_failures FROM conditions WHERE instance_id = ?"
+    ),
+}
+_PG_SQL = {name: sql.replace("?", "%s") for name, sql in _SQL.items()}
+
+
+class ConditionHead(NamedTuple):
+    id: int
+    check_key: str
+    state: str
+    consecutive_failures: int
+
+
+def _cursor(conn: Connection) -> tuple[Any, dict[str, str], bool]:
+    sqlite = conn.dialect.name == "sqlite"
+    return conn.connection.driver_connection.cursor(), (_SQL if sqlite else _PG_SQL), sqlite  # type: ignore[union-attr]
+
+
+def _instant(value: datetime, sqlite: bool) -> Any:
+    # SQLite keeps naive UTC text in SQLAlchemy's own format; PostgreSQL takes the aware value.
+    if sqlite:
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    return value
+
+
+def insert_report(
+    conn: Connection,
+    report_id: str,
+    customer_id: int,
+    instance_id: int,
+    at: datetime,
+    sequence: int,
+    body: str,
+) -> bool:
+    cursor, sql, sqlite = _cursor(conn)
+    try:
+        cursor.execute(
+            sql["insert_report"], (report_id, customer_id, instance_id, _instant(at, sqlite), sequence, body)
+        )
+        return cursor.fetchone() is not None
+    finally:
+        cursor.close()
+
+
+def touch_instance(conn: Connection, instance_id: int, at: datetime, odoo_version: str | None) -> bool:
+    """Record the report's arrival; returns whether the instance was marked silent."""
+    cursor, sql, sqlite = _cursor(conn)
+    try:
+        cursor.execute(sql["touch_instance"], (_instant(at, sqlite), odoo_version, instance_id))
+        row = cursor.fetchone()
+        return bool(row[0]) if row else False
+    finally:
+        cursor.close()
+
+
+def conditions_of(conn: Connection, instance_id: int) -> list[ConditionHead]:
+    cursor, sql, _ = _cursor(conn)
+    try:
+        cursor.execute(sql["conditions_of"], (instance_id,))
+        return [ConditionHead(*row) for row in cursor.fetchall()]
+    finally:
+        cursor.close()

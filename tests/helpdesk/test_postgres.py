@@ -1,0 +1,33 @@
+"""The helpdesk on a real PostgreSQL: the tables, a ticket by API, a staff reply, a mail reply."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from collector.helpdesk.mailin import handle_message
+from tests.collector.conftest import fresh_postgres_database
+from tests.helpdesk.conftest import running_rig
+
+
+def test_intake_reply_and_mail_on_postgres(postgres_url: str) -> None:
+    with running_rig(fresh_postgres_database(postgres_url)) as rig:
+        assert "helpdesk_staff" in inspect(rig.collector.engine).get_table_names()
+        created = rig.api("acme").post(
+            f"{rig.url}/api/client/v1/tickets",
+            json={"subject": "Traag", "category": "incident", "impact": "medium", "scope": "one-user",
+                  "reporter": "jan@acme.example"},
+        )  # fmt: skip
+        assert created.status_code == 201, created.text
+        number = created.json()["number"]
+        assert number in rig.deliver(1)[0].subject
+        session = rig.staff()
+        csrf = rig.csrf(session, f"/staff/tickets/{number}")
+        session.post(
+            f"{rig.url}/staff/tickets/{number}/action",
+            data={"csrf": csrf, "action": "wait", "body": "Welke browser?"},
+        )
+        assert "Welke browser?" in rig.deliver(2)[-1].text
+        raw = f"From: jan@acme.example\r\nSubject: Re: {number}\r\n\r\nFirefox\r\n".encode()
+        assert handle_message(rig.collector, raw, "jan@acme.example").action == "reply"
+        state = rig.api("acme").get(f"{rig.url}/api/client/v1/tickets/{number}").json()["state"]
+        assert state == "in_progress"
