@@ -32,6 +32,7 @@ from collector.maintenance import MaintenanceError, add_window, list_windows, re
 from collector.report_schema import warm_up
 from collector.service import Collector
 from collector.tickets import NewTicket, TicketError
+from collector.timeline import ticket_timeline
 
 log = logging.getLogger("prioritysupport.collector")
 
@@ -202,21 +203,10 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
                 row = collector.tickets.get(conn, number)
             except TicketError as exc:
                 raise _bad(exc, 404) from None
-            events = [
-                {"at": iso(e.at), "kind": e.kind, "actor": e.actor, "body": e.body, "data": e.data}
-                for e in collector.tickets.events(conn, row.id)
+            timeline = [
+                entry.as_json()
+                for entry in ticket_timeline(conn, collector.tickets, collector.outbox, number)
             ]
-            deliveries = [
-                {
-                    "at": iso(d.at),
-                    "kind": "delivery",
-                    "actor": "alerts",
-                    "body": f"{d.kind} to {d.recipient} via {d.channel or d.target}: {d.status}",
-                    "data": {"status": d.status, "attempt": d.attempt, "detail": d.detail},
-                }
-                for d in collector.outbox.deliveries(conn, number)
-            ]
-        timeline = sorted(events + deliveries, key=lambda e: e["at"] or "")
         return {**ticket_json(row), "timeline": timeline}
 
     @app.post("/api/v1/tickets", status_code=201)

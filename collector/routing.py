@@ -142,6 +142,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         (ACCOUNT_MANAGER,),
         calendar="support",
     ),
+    Rule("sla-prebreach", {"event": "sla_prebreach"}, "team_notice", ("support-team",)),
     Rule("ops", {"event": "ops"}, "ops", ("ops",)),
 )
 

@@ -69,6 +69,7 @@ class Collector:
             breaches = self.tickets.refresh_breaches(conn)
             held = self.monitor.open_held_tickets(conn)
             migrations = len(VersionWatch(self.clock, self.tickets).check(conn))
+            prebreach = self._warn_prebreach(conn)
         with self.engine.connect() as conn:
             silent = self.monitor.silent_instances(conn)
         for instance in silent:
@@ -81,7 +82,31 @@ class Collector:
             "held_tickets_opened": held,
             "silent_agents": len(silent),
             "migration_requests": migrations,
+            "prebreach_warnings": prebreach,
         }
+
+    def _warn_prebreach(self, conn: Connection) -> int:
+        due = self.tickets.due_prebreach(conn)
+        for ticket in due:
+            self.tickets.mark_prebreach_warned(conn, ticket.id)
+            self.router.route(
+                conn,
+                RoutingEvent(
+                    name="sla_prebreach",
+                    subject_ref=ticket.number,
+                    customer_id=ticket.customer_id,
+                    ticket_id=ticket.id,
+                    fields={"priority": ticket.priority, "premium": ticket.premium},
+                    values={
+                        "ticket": ticket.number,
+                        "subject": ticket.subject,
+                        "response_due": ticket.response_due.isoformat() if ticket.response_due else "",
+                    },
+                    language="en",
+                    dedup_key=f"prebreach:{ticket.number}",
+                ),
+            )
+        return len(due)
 
 
 def opened_event(conn: Connection, opened: TicketOpened, clock: Clock) -> RoutingEvent:

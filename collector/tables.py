@@ -203,6 +203,7 @@ tickets = Table(
     Column("resolution_due", UTCDateTime, nullable=True),
     Column("agreed_resolution_at", UTCDateTime, nullable=True),
     Column("prebreach_at", UTCDateTime, nullable=True),
+    Column("prebreach_warned", Boolean, nullable=False, default=False),
     Column("response_breached", Boolean, nullable=False, default=False),
     Column("resolution_breached", Boolean, nullable=False, default=False),
     Column("resolved_at", UTCDateTime, nullable=True),

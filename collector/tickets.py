@@ -378,6 +378,23 @@ class TicketService:
                     self.event(conn, row.id, "breach", f"{which} target breached", actor="system")
         return changed
 
+    def due_prebreach(self, conn: Connection) -> list[Row[Any]]:
+        """Open tickets past 75% of their response target without a response, not yet warned about."""
+        return list(
+            conn.execute(
+                select(t.tickets).where(
+                    t.tickets.c.state.in_(OPEN_STATES)
+                    & t.tickets.c.first_response_at.is_(None)
+                    & t.tickets.c.prebreach_warned.is_(False)
+                    & (t.tickets.c.prebreach_at <= self.clock.now())
+                )
+            )
+        )
+
+    def mark_prebreach_warned(self, conn: Connection, ticket_id: int) -> None:
+        self._update(conn, ticket_id, {"prebreach_warned": True})
+        self.event(conn, ticket_id, "prebreach", "75% of the response target has passed", actor="system")
+
     # -- helpers -----------------------------------------------------------------------------------------
 
     def _open_ticket(self, conn: Connection, number: str) -> Row[Any]:

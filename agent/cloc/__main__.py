@@ -1,7 +1,7 @@
 """`python -m agent.cloc`: the same count as `prioritysupport cloc`, without the root command.
 
-A lean entry for agent hosts and scripts: it loads neither the other packages' commands nor the
-option machinery of typer, and so starts in about half the time.
+A lean entry for agent hosts and scripts: it loads neither the other packages' commands nor typer,
+and so starts in about a third of the time.
 """
 
 from __future__ import annotations
@@ -9,14 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-import typer
-
-from agent.cloc.cli import run_cloc
+from agent.cloc.command import CommandError, run_cloc
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m agent.cloc",
+        prog=prog,
         description="Count custom code lines per module, identical to odoo-bin cloc.",
     )
     parser.add_argument("-p", "--path", action="append", default=[], help="a module folder (repeatable)")
@@ -30,8 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    options = _parser().parse_args(argv)
+def main(argv: list[str] | None = None, prog: str = "python -m agent.cloc") -> int:
+    options = _parser(prog).parse_args(argv)
     try:
         run_cloc(
             options.path,
@@ -43,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
             options.cache_dir,
             options.no_cache,
         )
-    except typer.Exit as stop:
-        return stop.exit_code
+    except CommandError as error:
+        print(error, file=sys.stderr)
+        return error.exit_code
     return 0
 
 

@@ -181,7 +181,7 @@ def bench_collector(db_url: str, label: str, args: argparse.Namespace, workdir: 
     )
     runs = []
     with process([*CLI, "collector", "serve", "-c", str(config)], port):
-        run_in_process("127.0.0.1", port, report_agents(tokens[:4]), 200, 1.0)  # warm-up
+        run_in_process("127.0.0.1", port, report_agents(tokens), 300, 2.0)  # warm-up: every agent once
         for _ in range(args.repeats):
             before, _ = count_reports(db_url)
             result = run_in_process("127.0.0.1", port, report_agents(tokens), args.rate, args.seconds)

@@ -9,7 +9,14 @@ from collector.limit_watch import counted_lines
 from collector.policy.catalogue import Catalogue
 from collector.policy.sla import SlaPolicy, paused_business_time
 from collector.policy.triage import Category, Priority
-from collector.report.data import ConditionRecord, ContractRecord, CustomerData, TicketRecord, UsageSample
+from collector.report.data import (
+    ConditionRecord,
+    ContractRecord,
+    CustomerData,
+    MaintenanceRecord,
+    TicketRecord,
+    UsageSample,
+)
 from collector.report.model import (
     CATEGORIES,
     PRIORITIES,
@@ -79,7 +86,9 @@ def build_customer_report(
         resolution_attainment=attainment(line.resolution_outcome for line in lines),
         breaches=breaches(lines, generated_at),
         backlog=backlog(data.tickets, measured_until),
-        availability=availability(data.instances, data.conditions, period.start, measured_until),
+        availability=availability(
+            data.instances, data.conditions, period.start, measured_until, data.maintenance
+        ),
         usage=usage,
         usage_summary=summarise_usage(usage),
     )
@@ -194,29 +203,42 @@ def failing_intervals(condition: ConditionRecord, start: datetime, end: datetime
     return [(a, b) for a, b in clipped if a < b]
 
 
+def union(intervals: Iterable[Interval]) -> list[Interval]:
+    """Sorted, non-overlapping intervals covering the same instants."""
+    merged: list[Interval] = []
+    for a, b in sorted(intervals):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def union_length(intervals: Iterable[Interval]) -> tuple[timedelta, int]:
     """Total length of a union of intervals, and how many separate stretches it has."""
+    merged = union(intervals)
+    return sum((b - a for a, b in merged), timedelta(0)), len(merged)
+
+
+def overlap(first: Sequence[Interval], second: Sequence[Interval]) -> timedelta:
+    """Length of the instants in both unions (each given merged, as union() returns)."""
     total = timedelta(0)
-    stretches = 0
-    current: Interval | None = None
-    for a, b in sorted(intervals):
-        if current is not None and a <= current[1]:
-            current = (current[0], max(current[1], b))
-            continue
-        if current is not None:
-            total += current[1] - current[0]
-        current = (a, b)
-        stretches += 1
-    if current is not None:
-        total += current[1] - current[0]
-    return total, stretches
+    for a, b in first:
+        for c, d in second:
+            if c < b and a < d:
+                total += min(b, d) - max(a, c)
+    return total
 
 
 def availability(
-    instances: Sequence[str], conditions: Sequence[ConditionRecord], start: datetime, end: datetime
+    instances: Sequence[str],
+    conditions: Sequence[ConditionRecord],
+    start: datetime,
+    end: datetime,
+    maintenance: Sequence[MaintenanceRecord] = (),
 ) -> tuple[Availability, ...]:
-    """Per instance (its availability checks together) and per integration: share of time not failing."""
-    length = end - start
+    """Per instance (its availability checks together) and per integration: the share of the measured time
+    (the period less planned maintenance) in which nothing failed."""
     groups: dict[tuple[str, str | None], list[Interval]] = {(name, None): [] for name in instances}
     for condition in conditions:
         if condition.integration:
@@ -230,9 +252,17 @@ def availability(
     for (instance, integration), intervals in sorted(
         groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")
     ):
-        down, outages = union_length(intervals)
-        fraction = 1 - down / length if length > timedelta(0) else None
-        result.append(Availability(instance, integration, fraction, down, outages))
+        planned = union(
+            (max(w.starts_at, start), min(w.ends_at, end))
+            for w in maintenance
+            if w.instance in (None, instance) and w.starts_at < end and w.ends_at > start
+        )
+        failing = union(intervals)
+        planned_length, _ = union_length(planned)
+        down = sum((b - a for a, b in failing), timedelta(0)) - overlap(failing, planned)
+        measured = end - start - planned_length
+        fraction = 1 - down / measured if measured > timedelta(0) else None
+        result.append(Availability(instance, integration, fraction, down, len(failing), planned_length))
     return tuple(result)
 
 

@@ -55,6 +55,13 @@ class UsageSample:
 
 
 @dataclass(frozen=True)
+class MaintenanceRecord:
+    instance: str | None  # None: every instance of the customer
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
 class ContractRecord:
     effective_from: date
     package: str | None
@@ -74,6 +81,7 @@ class CustomerData:
     tickets: tuple[TicketRecord, ...]  # registered in the period, or open at its end
     conditions: tuple[ConditionRecord, ...]
     samples: tuple[UsageSample, ...]
+    maintenance: tuple[MaintenanceRecord, ...] = ()
 
 
 def customer_keys(conn: Connection) -> list[str]:
@@ -104,6 +112,26 @@ def load_customer(
         tickets=_tickets(conn, customer.id, start, end, cutoff),
         conditions=_conditions(conn, instances, cutoff),
         samples=_samples(conn, customer.id, instances, start, cutoff),
+        maintenance=_maintenance(conn, customer.id, instances, start, cutoff),
+    )
+
+
+def _maintenance(
+    conn: Connection, customer_id: int, instances: dict[int, str], start: datetime, cutoff: datetime
+) -> tuple[MaintenanceRecord, ...]:
+    m = t.maintenance_windows.c
+    rows = conn.execute(
+        select(m.instance_id, m.starts_at, m.ends_at)
+        .where(m.customer_id == customer_id, m.starts_at < cutoff, m.ends_at > start)
+        .order_by(m.starts_at)
+    )
+    return tuple(
+        MaintenanceRecord(
+            None if row.instance_id is None else instances.get(row.instance_id, "?"),
+            row.starts_at,
+            row.ends_at,
+        )
+        for row in rows
     )
 
 

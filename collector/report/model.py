@@ -73,11 +73,14 @@ class BacklogItem:
 
 @dataclass(frozen=True)
 class Availability:
+    """Planned maintenance is left out: of the measured time, and of the downtime that fell in it."""
+
     instance: str
     integration: str | None  # None: the instance itself
     share: float | None
-    downtime: timedelta
+    downtime: timedelta  # outside maintenance windows
     outages: int
+    maintenance: timedelta = timedelta(0)
 
 
 @dataclass(frozen=True)

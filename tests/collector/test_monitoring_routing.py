@@ -170,3 +170,36 @@ def test_silent_agent_probe_up_is_an_internal_notice_only(collector: Collector, 
     assert tickets(collector) == []
     notice = notifications(collector, "team_notice")[0]
     assert notice.recipients == ["support-team"] and notice.subject_ref == "instance:globex/prod"
+
+
+def test_prebreach_warning_at_75_percent_of_the_response_target(collector: Collector, clock: FixedClock) -> None:
+    send(collector, "globex", [failing()])
+    send(collector, "globex", [failing()])  # standard A: response in 2 hours, warning after 1h30
+    clock.advance(timedelta(minutes=89))
+    assert collector.tick()["prebreach_warnings"] == 0
+    clock.advance(timedelta(minutes=1))
+    assert collector.tick()["prebreach_warnings"] == 1
+    assert collector.tick()["prebreach_warnings"] == 0
+    assert [n.values["rule"] for n in notifications(collector, "team_notice")][-1] == "sla-prebreach"
+
+
+def test_timeline_shows_events_and_deliveries(collector: Collector) -> None:
+    from datetime import UTC
+
+    from alerts.tables import deliveries
+    from collector.timeline import ticket_timeline
+
+    send(collector, "acme", [failing()])
+    send(collector, "acme", [failing()])
+    number = tickets(collector)[0].number
+    page_id = notifications(collector, "page")[0].id
+    with collector.engine.begin() as conn:  # what the delivery worker records after sending
+        conn.execute(
+            deliveries.insert().values(
+                notification_id=page_id, recipient="oncall-primary", target_key="k", target="json://...",
+                channel="json", attempt=1, status="sent", detail="", at=collector.clock.now().astimezone(UTC),
+            )
+        )
+    with collector.engine.connect() as conn:
+        kinds = [entry.kind for entry in ticket_timeline(conn, collector.tickets, collector.outbox, number)]
+    assert kinds[0] == "created" and "notification" in kinds and kinds[-1] == "delivery"

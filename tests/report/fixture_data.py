@@ -122,6 +122,10 @@ CONDITIONS: list[dict[str, Any]] = [
          flips=[(utc(10, 10, 6), "ok", "failing"), (utc(10, 10, 8), "failing", "recovered")]),
 ]
 
+# Planned maintenance on acme/prod, 5 Oct 10:45-11:15 UTC, inside the login/health outage: those 30 min
+# leave the measured time (745 -> 744.5 h for prod and its webshop integration) and the downtime (3.5 -> 3 h).
+MAINTENANCE = [("prod", utc(10, 5, 10, 45), utc(10, 5, 11, 15))]
+
 # Counts in agent reports (UTC): (instance, received, users, lines, modules). Per local day the highest
 # count over the instances, each held against the limit on its own (as the collector's limit watch does).
 # Small (25 users, 2,500 lines) until 14 Oct; medium (75, 15,000) from 15 Oct, leaving out OCA modules.
@@ -271,6 +275,17 @@ def populate(engine: Engine) -> None:
                     received_at=received,
                     sequence=sequence,
                     body=_report_body(instance, users, lines, sequence, modules),
+                )
+            )
+        for instance, starts_at, ends_at in MAINTENANCE:
+            conn.execute(
+                insert(t.maintenance_windows).values(
+                    customer_id=acme,
+                    instance_id=instances[instance],
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    reason="Upgrade",
+                    created_at=utc(10, 1, 8),
                 )
             )
         # A report without counts (most reports carry none).

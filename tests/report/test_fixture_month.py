@@ -122,11 +122,11 @@ def test_availability_per_instance_and_integration(acme: CustomerReport) -> None
     found = {(a.instance, a.integration): a for a in acme.availability}
     assert set(found) == {("prod", None), ("prod", "webshop"), ("test", None)}
     prod, webshop, test = found["prod", None], found["prod", "webshop"], found["test", None]
-    assert (prod.downtime, prod.outages) == (3.5 * H, 2)
-    assert prod.share == pytest.approx(1 - 3.5 / 745)
-    assert (webshop.downtime, webshop.outages) == (9 * H, 2)
-    assert webshop.share == pytest.approx(1 - 9 / 745)
-    assert (test.downtime, test.outages) == (2 * H, 1)
+    assert (prod.downtime, prod.outages, prod.maintenance) == (3 * H, 2, 0.5 * H)
+    assert prod.share == pytest.approx(1 - 3 / 744.5)
+    assert (webshop.downtime, webshop.outages, webshop.maintenance) == (9 * H, 2, 0.5 * H)
+    assert webshop.share == pytest.approx(1 - 9 / 744.5)
+    assert (test.downtime, test.outages, test.maintenance) == (2 * H, 1, timedelta(0))
     assert test.share == pytest.approx(1 - 2 / 745)
 
 
