@@ -37,8 +37,10 @@ class GroupCommitWriter(Generic[Item]):
         max_batch: int = 256,
         name: str = "group-commit",
         on_rollback: Callable[[], None] | None = None,
+        handle_batch: Callable[[Connection, list[Item]], list[Any]] | None = None,
     ) -> None:
         self._on_rollback = on_rollback
+        self._handle_batch = handle_batch
         self._engine = engine
         self._handle = handle
         self._max_batch = max_batch
@@ -89,7 +91,10 @@ class GroupCommitWriter(Generic[Item]):
         sinks only itself (no savepoint per item on the fast path)."""
         try:
             with writing(self._engine).begin() as conn:
-                values = [self._handle(conn, pending.item) for pending in batch]
+                if self._handle_batch is not None:
+                    values = self._handle_batch(conn, [pending.item for pending in batch])
+                else:
+                    values = [self._handle(conn, pending.item) for pending in batch]
         except Exception:
             if self._on_rollback is not None:
                 self._on_rollback()

@@ -80,3 +80,74 @@ def conditions_of(conn: Connection, instance_id: int) -> list[ConditionHead]:
         return [ConditionHead(*row) for row in cursor.fetchall()]
     finally:
         cursor.close()
+
+
+# -- the same work for a whole group-commit batch: a few round trips instead of three per report ------
+
+
+def _sql(sqlite: bool, text: str) -> str:
+    return text if sqlite else text.replace("?", "%s")
+
+
+def insert_reports(conn: Connection, rows: list[tuple[str, int, int, datetime, int, str]]) -> set[str]:
+    """Insert many reports in one statement; returns the report ids that were new."""
+    if not rows:
+        return set()
+    cursor, _, sqlite = _cursor(conn)
+    values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows))
+    params: list[Any] = []
+    for report_id, customer_id, instance_id, at, sequence, body in rows:
+        params += [report_id, customer_id, instance_id, _instant(at, sqlite), sequence, body]
+    try:
+        cursor.execute(
+            _sql(
+                sqlite,
+                "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body) "
+                f"VALUES {values} ON CONFLICT (report_id) DO NOTHING RETURNING report_id",
+            ),
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
+    finally:
+        cursor.close()
+
+
+def touch_instances(conn: Connection, rows: list[tuple[int, datetime, str | None]]) -> set[int]:
+    """Record arrivals (instance id, time, version); returns the instances that were marked silent."""
+    if not rows:
+        return set()
+    cursor, _, sqlite = _cursor(conn)
+    ids = sorted({instance_id for instance_id, _, _ in rows})
+    marks = ", ".join(["?"] * len(ids))
+    try:
+        cursor.execute(_sql(sqlite, f"SELECT id FROM instances WHERE agent_silent AND id IN ({marks})"), ids)
+        silent = {row[0] for row in cursor.fetchall()}
+        cursor.executemany(
+            _sql(sqlite, "UPDATE instances SET last_report_at = ?, odoo_version = ? WHERE id = ?"),
+            [(_instant(at, sqlite), version, instance_id) for instance_id, at, version in rows],
+        )
+        return silent
+    finally:
+        cursor.close()
+
+
+def conditions_for(conn: Connection, instance_ids: list[int]) -> dict[int, list[ConditionHead]]:
+    found: dict[int, list[ConditionHead]] = {instance_id: [] for instance_id in instance_ids}
+    if not instance_ids:
+        return found
+    cursor, _, sqlite = _cursor(conn)
+    marks = ", ".join(["?"] * len(instance_ids))
+    try:
+        cursor.execute(
+            _sql(
+                sqlite,
+                "SELECT instance_id, id, check_key, state, consecutive_failures FROM conditions "
+                f"WHERE instance_id IN ({marks})",
+            ),
+            instance_ids,
+        )
+        for instance_id, *rest in cursor.fetchall():
+            found[instance_id].append(ConditionHead(*rest))
+        return found
+    finally:
+        cursor.close()

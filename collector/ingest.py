@@ -63,20 +63,63 @@ class ReportStore:
         was_silent = hot_sql.touch_instance(
             conn, report.instance_id, report.received_at, document["instance"].get("odoo_version")
         )
+        self.after_insert(conn, report, was_silent, None)
+        return True
+
+    def after_insert(
+        self,
+        conn: Connection,
+        report: IncomingReport,
+        was_silent: bool,
+        known: dict[int, list[hot_sql.ConditionHead]] | None,
+    ) -> None:
+        """Conditions, integrations and limits of a stored report; `known` holds conditions read ahead."""
+        checks = report.document["checks"]
         if self.monitor is not None:
             if was_silent:
                 self.monitor.agent_back(conn, report.instance_id)
-            self.monitor.observe(
-                conn, report.instance_id, observations_from_report(report.document["checks"])
+                if known is not None:
+                    known.pop(report.instance_id, None)
+            preloaded = known.get(report.instance_id) if known is not None else None
+            changed = self.monitor.observe(
+                conn, report.instance_id, observations_from_report(checks), preloaded
             )
+            if changed and known is not None:
+                known.pop(report.instance_id, None)  # the next report of this instance reads them again
         if self.integrations_handler is not None:
-            names = [c["integration"] for c in report.document["checks"] if c.get("integration")]
+            names = [c["integration"] for c in checks if c.get("integration")]
             if names:
                 self.integrations_handler(conn, report.customer_id, names)
         counts = report.document.get("counts")
         if counts and self.counts_handler is not None:
             self.counts_handler(conn, report.customer_id, report.instance_id, counts)
-        return True
+
+
+def store_batch(store: ReportStore, conn: Connection, reports: list[IncomingReport]) -> list[bool]:
+    """ReportStore for a whole batch: one INSERT for all reports, one round of instance updates, one
+    SELECT of conditions; then the per-report work (conditions, limits) in arrival order."""
+    first_at: dict[str, int] = {}
+    for index, report in enumerate(reports):
+        first_at.setdefault(report.report_id, index)  # the same id twice in one batch: later ones are replays
+    fresh = [reports[index] for index in first_at.values()]
+    inserted = hot_sql.insert_reports(
+        conn,
+        [
+            (r.report_id, r.customer_id, r.instance_id, r.received_at, r.document["sequence"], r.body)
+            for r in fresh
+        ],
+    )
+    stored = [r for r in fresh if r.report_id in inserted]
+    silent = hot_sql.touch_instances(
+        conn, [(r.instance_id, r.received_at, r.document["instance"].get("odoo_version")) for r in stored]
+    )
+    known: dict[int, list[hot_sql.ConditionHead]] = {}
+    if store.monitor is not None:
+        known = hot_sql.conditions_for(conn, sorted({r.instance_id for r in stored}))
+    for report in stored:
+        store.after_insert(conn, report, report.instance_id in silent, known)
+        silent.discard(report.instance_id)
+    return [r.report_id in inserted and first_at[r.report_id] == index for index, r in enumerate(reports)]
 
 
 def compact_body(document: dict[str, Any]) -> str:

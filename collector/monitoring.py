@@ -88,15 +88,26 @@ class Monitor:
 
     # -- observations ------------------------------------------------------------------------------------
 
-    def observe(self, conn: Connection, instance_id: int, observations: list[Observation]) -> None:
-        """Apply one report's checks. Cheap when all is well: one SELECT and no writes."""
+    def observe(
+        self,
+        conn: Connection,
+        instance_id: int,
+        observations: list[Observation],
+        known: list[hot_sql.ConditionHead] | None = None,
+    ) -> bool:
+        """Apply one report's checks. Cheap when all is well: one SELECT (or none, given `known`, the
+        instance's conditions read beforehand) and no writes. Returns whether any condition was written."""
         now = self.clock.now()
-        existing = {row.check_key: row for row in hot_sql.conditions_of(conn, instance_id)}
+        rows = known if known is not None else hot_sql.conditions_of(conn, instance_id)
+        existing = {row.check_key: row for row in rows}
+        wrote = False
         for obs in observations:
             row = existing.get(obs.key)
             if row is None and obs.status != "failing":
                 continue  # healthy and never failed: nothing to remember
             self._apply(conn, instance_id, row, obs, now)
+            wrote = True
+        return wrote
 
     def _apply(
         self,

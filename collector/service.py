@@ -21,7 +21,7 @@ from collector.config import CollectorConfig
 from collector.contracts import contract_in_force
 from collector.database import make_engine
 from collector.group_commit import GroupCommitWriter
-from collector.ingest import IncomingReport, ReportStore
+from collector.ingest import IncomingReport, ReportStore, store_batch
 from collector.limit_watch import LimitWatch
 from collector.metrics import DatabaseGauges, IngestMetrics
 from collector.monitoring import Monitor, Probe, http_probe
@@ -163,7 +163,11 @@ def build_collector(
     limits = LimitWatch(clock, router)
     store = ReportStore(monitor, counts_handler=limits, integrations_handler=limits.integrations_seen)
     writer: GroupCommitWriter[IncomingReport] = GroupCommitWriter(
-        engine, store, name="ingest-writer", on_rollback=limits.forget
+        engine,
+        store,
+        name="ingest-writer",
+        on_rollback=limits.forget,
+        handle_batch=lambda conn, batch: store_batch(store, conn, batch),
     )
     registry.register(DatabaseGauges(engine, clock))
     return Collector(

@@ -1,4 +1,4 @@
-"""Command-line registration for the simulator (`sim odoo`); the lead adds `demo` later."""
+"""Command-line registration: `sim odoo` (the Odoo simulator) and `demo` (the whole stack and its scenario)."""
 
 from __future__ import annotations
 
@@ -69,6 +69,30 @@ def sim_odoo(
         simulator.serve_forever()
 
 
+def demo(
+    exit_after: bool = typer.Option(False, "--exit", help="Stop after the scenario instead of staying up."),
+    realtime: bool = typer.Option(False, "--realtime", help="Run the stack on the real clock, no scenario."),
+    speed_seconds: float = typer.Option(
+        180.0, "--speed-seconds", help="Roughly how many real seconds the scenario takes (60-900)."
+    ),
+    workdir: Path = typer.Option(
+        Path("var/demo"), "--workdir", help="Folder for the database, configs and agent logs (reset each run)."
+    ),
+) -> None:
+    """Run the whole stack on 127.0.0.1 and play Friday 15:00 to Monday 10:00 in about three minutes."""
+    if not 60 <= speed_seconds <= 900:
+        typer.echo("--speed-seconds must be between 60 and 900: give roughly how long the scenario may take.", err=True)
+        raise typer.Exit(2)
+    if workdir.exists() and not workdir.is_dir():
+        typer.echo(f"--workdir {workdir} is a file: give a folder (it is created when missing).", err=True)
+        raise typer.Exit(2)
+    from demo.run import pace_for, run_demo
+
+    code = run_demo(workdir, exit_after=exit_after, realtime=realtime, pace=pace_for(speed_seconds))
+    raise typer.Exit(code)
+
+
 def register(app: typer.Typer) -> None:
-    """Add `sim odoo` to the root application."""
+    """Add `sim odoo` and `demo` to the root application."""
     app.add_typer(sim_app, name="sim")
+    app.command("demo")(demo)

@@ -26,6 +26,7 @@ def build_app() -> typer.Typer:
     from collector.cli import register as register_collector
     from collector.helpdesk.cli import register as register_helpdesk
     from collector.policy.cli import register as register_policy
+    from collector.report.cli import register as register_report
     from demo.cli import register as register_demo
 
     app = typer.Typer(
@@ -43,6 +44,7 @@ def build_app() -> typer.Typer:
         register_alerts,
         register_collector,
         register_helpdesk,
+        register_report,
         register_demo,
     ):
         register(app)

@@ -19,8 +19,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from loadgen import Agent, Result, run_in_process  # noqa: E402
+from loadgen import Agent, Result, run_in_process  # type: ignore[import-not-found]  # noqa: E402
 
 from tests.support.components import free_port, wait_for_port  # noqa: E402
 
@@ -38,8 +38,21 @@ CLI = [PYTHON, "-m", "prioritysupport"]
 
 def realistic_report(instance: str, agent_id: str, sequence: int, with_counts: bool) -> dict[str, Any]:
     now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    kinds = ["login_page", "health", "version", "authentication", "read", "latency", "database", "odoo_cron",
-             "queue_job", "mail", "freshness", "disk", "host"]
+    kinds = [
+        "login_page",
+        "health",
+        "version",
+        "authentication",
+        "read",
+        "latency",
+        "database",
+        "odoo_cron",
+        "queue_job",
+        "mail",
+        "freshness",
+        "disk",
+        "host",
+    ]
     checks = [
         {
             "key": f"odoo.{kind}",
@@ -54,28 +67,58 @@ def realistic_report(instance: str, agent_id: str, sequence: int, with_counts: b
         }
         for i, kind in enumerate(kinds)
     ]
-    checks.append({"key": "integration:webshop", "kind": "http", "status": "ok", "integration": "webshop",
-                   "value": 88.0, "unit": "ms", "checked_at": now})
+    checks.append(
+        {
+            "key": "integration:webshop",
+            "kind": "http",
+            "status": "ok",
+            "integration": "webshop",
+            "value": 88.0,
+            "unit": "ms",
+            "checked_at": now,
+        }
+    )
     document: dict[str, Any] = {
         "schema_version": 1,
         "report_id": str(uuid.uuid4()),
         "agent_id": agent_id,
         "sequence": sequence,
         "sent_at": now,
-        "instance": {"name": instance, "url": "https://odoo.example", "database": "prod",
-                     "odoo_version": "17.0", "odoo_serie": "17.0", "protocol": "xmlrpc"},
+        "instance": {
+            "name": instance,
+            "url": "https://odoo.example",
+            "database": "prod",
+            "odoo_version": "17.0",
+            "odoo_serie": "17.0",
+            "protocol": "xmlrpc",
+        },
         "checks": checks,
-        "host": {"hostname": "odoo1", "cpu_percent": 12.0, "load1": 0.4, "load5": 0.3, "load15": 0.2,
-                 "memory_percent": 41.0, "swap_percent": 0.0,
-                 "disks": [{"mount": "/", "percent": 41.0, "total_bytes": 10**11, "used_bytes": 4 * 10**10}],
-                 "odoo_workers": 4, "odoo_workers_rss_bytes": 900_000_000, "postgres_running": True},
+        "host": {
+            "hostname": "odoo1",
+            "cpu_percent": 12.0,
+            "load1": 0.4,
+            "load5": 0.3,
+            "load15": 0.2,
+            "memory_percent": 41.0,
+            "swap_percent": 0.0,
+            "disks": [{"mount": "/", "percent": 41.0, "total_bytes": 10**11, "used_bytes": 4 * 10**10}],
+            "odoo_workers": 4,
+            "odoo_workers_rss_bytes": 900_000_000,
+            "postgres_running": True,
+        },
     }
     if with_counts:
         document["counts"] = {
-            "counted_at": now, "internal_users": 18, "share_users": 40, "active_users_15d": 12, "custom_lines": 1900,
+            "counted_at": now,
+            "internal_users": 18,
+            "share_users": 40,
+            "active_users_15d": 12,
+            "custom_lines": 1900,
             "custom_lines_source": "addons",
-            "modules": [{"name": f"acme_module_{i}", "code": 40, "total": 60, "author": "Acme", "source": "file"}
-                        for i in range(40)],
+            "modules": [
+                {"name": f"acme_module_{i}", "code": 40, "total": 60, "author": "Acme", "source": "file"}
+                for i in range(40)
+            ],
         }
     return document
 
@@ -94,7 +137,9 @@ def contracts_toml(customers: int) -> str:
 
 
 @contextmanager
-def process(args: list[str], port: int, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
+def process(
+    args: list[str], port: int, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     try:
         wait_for_port(port, timeout=30)
@@ -109,12 +154,12 @@ def process(args: list[str], port: int, env: dict[str, str] | None = None) -> It
 
 def collector_agents(db_url: str, customers: int, workdir: Path) -> list[tuple[str, str]]:
     """Migrate, load contracts, enrol one agent per customer; returns (customer key, token)."""
+    import tomllib
+
     from alerts.clock import SystemClock
     from collector.contracts import apply_contracts, parse_contracts
     from collector.database import make_engine, migrate
     from collector.enrolment import enroll
-
-    import tomllib
 
     engine = make_engine(db_url)
     migrate(engine)
@@ -144,11 +189,17 @@ def count_reports(db_url: str) -> tuple[int, int]:
 def report_agents(tokens: list[tuple[str, str]]) -> list[Agent]:
     agents = []
     for key, token in tokens:
+
         def body(sequence: int, key: str = key) -> bytes:
             return json.dumps(realistic_report("prod", f"agent-{key}", sequence, sequence % 10 == 0)).encode()
 
-        agents.append(Agent("/api/v1/reports", {"Authorization": f"Bearer {token}",
-                                                "Content-Type": "application/json"}, body))
+        agents.append(
+            Agent(
+                "/api/v1/reports",
+                {"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+                body,
+            )
+        )
     return agents
 
 
@@ -165,10 +216,25 @@ def same_size_metrics(size: int) -> bytes:
 def summarise(name: str, result: Result, ok_statuses: tuple[int, ...]) -> dict[str, Any]:
     ok = sum(n for status, n in result.statuses.items() if status in ok_statuses)
     latencies = sorted(result.latencies)
-    p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else float("nan")  # noqa: E731
-    return {"target": name, "ok_per_s": ok / result.elapsed, "p50_ms": p(0.50), "p90_ms": p(0.90),
-            "p99_ms": p(0.99), "p999_ms": p(0.999), "max_ms": latencies[-1] * 1000 if latencies else float("nan"),
-            "ok": ok, "sent": result.sent, "errors": result.errors, "statuses": dict(result.statuses)}
+
+    def p(q: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000 if latencies else float("nan")
+        )
+
+    return {
+        "target": name,
+        "ok_per_s": ok / result.elapsed,
+        "p50_ms": p(0.50),
+        "p90_ms": p(0.90),
+        "p99_ms": p(0.99),
+        "p999_ms": p(0.999),
+        "max_ms": latencies[-1] * 1000 if latencies else float("nan"),
+        "ok": ok,
+        "sent": result.sent,
+        "errors": result.errors,
+        "statuses": dict(result.statuses),
+    }
 
 
 def bench_collector(db_url: str, label: str, args: argparse.Namespace, workdir: Path) -> list[dict[str, Any]]:
@@ -177,7 +243,8 @@ def bench_collector(db_url: str, label: str, args: argparse.Namespace, workdir: 
     port = free_port()
     config.write_text(
         f'[database]\nurl = "{db_url}"\n[server]\nport = {port}\nrun_worker = false\n'
-        f'[monitoring]\nsweep_seconds = 30\n', encoding="utf-8"
+        f"[monitoring]\nsweep_seconds = 30\n",
+        encoding="utf-8",
     )
     runs = []
     with process([*CLI, "collector", "serve", "-c", str(config)], port):
@@ -199,13 +266,21 @@ def bench_pushgateway(args: argparse.Namespace, size: int) -> list[dict[str, Any
     binary = shutil.which("prometheus-pushgateway") or "/usr/bin/prometheus-pushgateway"
     port = free_port()
     body = same_size_metrics(size)
-    agents = [Agent(f"/metrics/job/agent/instance/i{i}", {"Content-Type": "text/plain; version=0.0.4"},
-                    lambda _seq, body=body: body) for i in range(args.agents)]
+    agents = [
+        Agent(
+            f"/metrics/job/agent/instance/i{i}",
+            {"Content-Type": "text/plain; version=0.0.4"},
+            lambda _seq, body=body: body,
+        )
+        for i in range(args.agents)
+    ]
     runs = []
     with process([binary, f"--web.listen-address=127.0.0.1:{port}"], port):
         run_in_process("127.0.0.1", port, agents[:4], 200, 1.0)
         for _ in range(args.repeats):
-            summary = summarise("pushgateway", run_in_process("127.0.0.1", port, agents, args.rate, args.seconds), (200,))
+            summary = summarise(
+                "pushgateway", run_in_process("127.0.0.1", port, agents, args.rate, args.seconds), (200,)
+            )
             runs.append(summary)
             print(json.dumps(summary), flush=True)
     return runs
@@ -214,12 +289,17 @@ def bench_pushgateway(args: argparse.Namespace, size: int) -> list[dict[str, Any
 def bench_bare(args: argparse.Namespace, size: int) -> list[dict[str, Any]]:
     port = free_port()
     body = b"x" * size
-    agents = [Agent("/", {"Content-Type": "application/json"}, lambda _seq, body=body: body) for _ in range(args.agents)]
+    agents = [
+        Agent("/", {"Content-Type": "application/json"}, lambda _seq, body=body: body)
+        for _ in range(args.agents)
+    ]
     runs = []
     with process([PYTHON, str(Path(__file__).with_name("bare_asgi.py")), str(port)], port):
         run_in_process("127.0.0.1", port, agents[:4], 200, 1.0)
         for _ in range(args.repeats):
-            summary = summarise("bare-asgi", run_in_process("127.0.0.1", port, agents, args.rate, args.seconds), (200,))
+            summary = summarise(
+                "bare-asgi", run_in_process("127.0.0.1", port, agents, args.rate, args.seconds), (200,)
+            )
             runs.append(summary)
             print(json.dumps(summary), flush=True)
     return runs
@@ -238,14 +318,19 @@ def main() -> None:
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     size = len(json.dumps(realistic_report("prod", "agent-x", 1, False)).encode())
-    print(f"report size {size} bytes (every 10th report carries counts: "
-          f"{len(json.dumps(realistic_report('prod', 'a', 0, True)).encode())} bytes)", flush=True)
+    print(
+        f"report size {size} bytes (every 10th report carries counts: "
+        f"{len(json.dumps(realistic_report('prod', 'a', 0, True)).encode())} bytes)",
+        flush=True,
+    )
     results: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="ps-bench-") as tmp:
         workdir = Path(tmp)
         results["bare-asgi"] = bench_bare(args, size)
         results["pushgateway"] = bench_pushgateway(args, size)
-        results["collector-sqlite"] = bench_collector(f"sqlite:///{workdir / 'bench.db'}", "sqlite", args, workdir)
+        results["collector-sqlite"] = bench_collector(
+            f"sqlite:///{workdir / 'bench.db'}", "sqlite", args, workdir
+        )
         if not args.skip_postgres:
             from tests.support.postgres import postgres_server
 
@@ -256,8 +341,10 @@ def main() -> None:
     for name, runs in results.items():
         lost = sum(r.get("lost", 0) for r in runs)
         dup = sum(r.get("duplicated", 0) for r in runs)
-        print(f"{name:<20}{median_of(runs, 'ok_per_s'):>10.0f}{median_of(runs, 'p50_ms'):>10.1f}"
-              f"{median_of(runs, 'p99_ms'):>10.1f}{lost:>6}{dup:>6}")
+        print(
+            f"{name:<20}{median_of(runs, 'ok_per_s'):>10.0f}{median_of(runs, 'p50_ms'):>10.1f}"
+            f"{median_of(runs, 'p99_ms'):>10.1f}{lost:>6}{dup:>6}"
+        )
     base = median_of(results["collector-sqlite"], "p99_ms")
     for anchor in ("bare-asgi", "pushgateway"):
         print(f"p99 ratio collector-sqlite / {anchor}: {base / median_of(results[anchor], 'p99_ms'):.2f}")

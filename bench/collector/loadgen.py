@@ -28,7 +28,9 @@ class Agent:
     body: Callable[[int], bytes]  # sequence number -> request body
 
 
-async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes, body: bytes) -> int:
+async def _request(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, head: bytes, body: bytes
+) -> int:
     writer.write(head + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
     await writer.drain()
     status_line = await reader.readline()
@@ -47,7 +49,14 @@ async def _request(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, h
 
 
 async def _agent_loop(
-    host: str, port: int, agent: Agent, start: float, interval: float, offset: float, until: float, result: Result
+    host: str,
+    port: int,
+    agent: Agent,
+    start: float,
+    interval: float,
+    offset: float,
+    until: float,
+    result: Result,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     headers = "".join(f"{k}: {v}\r\n" for k, v in agent.headers.items())

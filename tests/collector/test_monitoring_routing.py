@@ -172,7 +172,9 @@ def test_silent_agent_probe_up_is_an_internal_notice_only(collector: Collector, 
     assert notice.recipients == ["support-team"] and notice.subject_ref == "instance:globex/prod"
 
 
-def test_prebreach_warning_at_75_percent_of_the_response_target(collector: Collector, clock: FixedClock) -> None:
+def test_prebreach_warning_at_75_percent_of_the_response_target(
+    collector: Collector, clock: FixedClock
+) -> None:
     send(collector, "globex", [failing()])
     send(collector, "globex", [failing()])  # standard A: response in 2 hours, warning after 1h30
     clock.advance(timedelta(minutes=89))
@@ -196,8 +198,15 @@ def test_timeline_shows_events_and_deliveries(collector: Collector) -> None:
     with collector.engine.begin() as conn:  # what the delivery worker records after sending
         conn.execute(
             deliveries.insert().values(
-                notification_id=page_id, recipient="oncall-primary", target_key="k", target="json://...",
-                channel="json", attempt=1, status="sent", detail="", at=collector.clock.now().astimezone(UTC),
+                notification_id=page_id,
+                recipient="oncall-primary",
+                target_key="k",
+                target="json://...",
+                channel="json",
+                attempt=1,
+                status="sent",
+                detail="",
+                at=collector.clock.now().astimezone(UTC),
             )
         )
     with collector.engine.connect() as conn:

@@ -52,3 +52,13 @@ def test_ingest_and_one_ticket_over_http(pg_collector: Collector) -> None:
 def test_numbers_are_unique_under_concurrency(pg_collector: Collector) -> None:
     got = concurrent_numbers(pg_collector.engine)
     assert len(set(got)) == len(got) == 80
+
+
+def test_batch_semantics(postgres_url: str) -> None:
+    from tests.collector.test_group_commit import check_batch_semantics
+
+    built = make_collector(fresh_postgres_database(postgres_url), FixedClock(FRIDAY_NOON))
+    try:
+        check_batch_semantics(built)
+    finally:
+        built.engine.dispose()

@@ -221,6 +221,7 @@ def upgrade() -> None:
         sa.Column("resolution_due", collector.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("agreed_resolution_at", collector.tables.UTCDateTime(timezone=True), nullable=True),
         sa.Column("prebreach_at", collector.tables.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("prebreach_warned", sa.Boolean(), nullable=False),
         sa.Column("response_breached", sa.Boolean(), nullable=False),
         sa.Column("resolution_breached", sa.Boolean(), nullable=False),
         sa.Column("resolved_at", collector.tables.UTCDateTime(timezone=True), nullable=True),

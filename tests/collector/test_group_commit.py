@@ -1,0 +1,74 @@
+"""Batched storage: what one group-commit batch does equals what the reports would do one by one."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+
+from sqlalchemy import func, select
+
+from collector import tables as t
+from collector.after_commit import transaction
+from collector.database import writing
+from collector.group_commit import GroupCommitWriter
+from collector.ingest import IncomingReport, compact_body, store_batch
+from collector.service import Collector
+from tests.collector.conftest import failing, report
+from tests.collector.test_monitoring_routing import ids
+
+
+def incoming(collector: Collector, document: dict[str, object]) -> IncomingReport:
+    customer_id, instance_id = ids(collector, "acme")
+    return IncomingReport(
+        report_id=str(document["report_id"]),
+        customer_id=customer_id,
+        instance_id=instance_id,
+        received_at=collector.clock.now(),
+        document=document,
+        body=compact_body(document),
+    )
+
+
+def check_batch_semantics(collector: Collector) -> None:
+    first = incoming(collector, report(checks=[failing()]))
+    batch = [
+        first,
+        incoming(collector, report(checks=[failing()])),
+        first,
+        incoming(collector, report(checks=[failing()])),
+    ]
+    with transaction(collector.engine) as conn:
+        assert store_batch(collector.store, conn, batch) == [True, True, False, True]
+    with transaction(collector.engine) as conn:
+        assert store_batch(collector.store, conn, [first]) == [False]
+    with collector.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(t.reports)).scalar_one() == 3
+        assert conn.execute(select(func.count()).select_from(t.tickets)).scalar_one() == 1
+        condition = conn.execute(select(t.conditions)).one()
+    assert (condition.state, condition.consecutive_failures) == ("failing", 3)
+
+
+def test_a_batch_stores_each_report_once_and_opens_one_ticket(collector: Collector) -> None:
+    check_batch_semantics(collector)
+
+
+def test_a_failing_batch_falls_back_to_one_by_one(collector: Collector) -> None:
+    calls: list[int] = []
+
+    def handle(conn: object, item: int) -> int:
+        if item == 2:
+            raise ValueError("bad item")
+        calls.append(item)
+        return item * 10
+
+    writer: GroupCommitWriter[int] = GroupCommitWriter(writing(collector.engine), handle)
+    # Submitted before the thread starts, the three items form one batch.
+    futures: list[Future[int]] = [writer.submit(i) for i in (1, 2, 3)]
+    writer.start()
+    assert futures[0].result(5) == 10 and futures[2].result(5) == 30
+    try:
+        futures[1].result(5)
+    except ValueError as exc:
+        assert "bad item" in str(exc)
+    else:
+        raise AssertionError("the bad item must fail alone")
+    writer.stop()
