@@ -31,6 +31,18 @@ class AgentDirectory:
         self._tokens: dict[str, tuple[float, int | None]] = {}
         self._instances: dict[tuple[int, str], tuple[float, int | None]] = {}
 
+    _MISS = object()
+
+    def cached_customer(self, token: str) -> object:
+        """The cached answer (an int or None), or AgentDirectory._MISS: then ask customer_for_token in
+        a worker thread, so a database round trip never blocks the event loop."""
+        cached = self._tokens.get(token)
+        return cached[1] if cached is not None and cached[0] > time.monotonic() else self._MISS
+
+    def cached_instance(self, customer_id: int, name: str) -> object:
+        cached = self._instances.get((customer_id, name))
+        return cached[1] if cached is not None and cached[0] > time.monotonic() else self._MISS
+
     def customer_for_token(self, token: str) -> int | None:
         now = time.monotonic()
         with self._lock:

@@ -101,7 +101,12 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
                 customer_id=customer.id,
                 ticket_id=open_ticket.id,
                 fields={"paged": paged, "priority": open_ticket.priority},
-                values={"ticket": open_ticket.number, "subject": open_ticket.subject},
+                values={
+                    "ticket": open_ticket.number,
+                    "subject": open_ticket.subject,
+                    "summary": f"{open_ticket.subject}: resolved",
+                    "priority": open_ticket.priority,
+                },
                 language=open_ticket.language,
             ),
         )

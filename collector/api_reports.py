@@ -10,6 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from collector.agent_auth import AgentDirectory
 from collector.ingest import IncomingReport
 from collector.report_schema import ReportInvalid, validate_report
 from collector.service import Collector
@@ -57,8 +58,15 @@ def make_report_endpoint(collector: Collector) -> Any:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _error(401, "send the agent token as 'Authorization: Bearer <token>'")
-        customer_id = collector.directory.customer_for_token(token.strip())
-        if customer_id is None:
+        directory = collector.directory
+        token = token.strip()
+        known = directory.cached_customer(token)
+        customer_id = (
+            await asyncio.to_thread(directory.customer_for_token, token)
+            if known is AgentDirectory._MISS
+            else known
+        )
+        if not isinstance(customer_id, int):
             return _error(401, "the agent token is unknown, revoked or expired; enrol the agent again")
         try:
             raw = await _read_limited(request, limit)
@@ -73,8 +81,13 @@ def make_report_endpoint(collector: Collector) -> Any:
         except ReportInvalid as exc:
             return _error(422, f"the report does not match schema v1 at {exc}", field=exc.field)
         name = document["instance"]["name"]
-        instance_id = collector.directory.instance_id(customer_id, name)
-        if instance_id is None:
+        known = directory.cached_instance(customer_id, name)
+        instance_id = (
+            await asyncio.to_thread(directory.instance_id, customer_id, name)
+            if known is AgentDirectory._MISS
+            else known
+        )
+        if not isinstance(instance_id, int):
             return _error(403, f"instance {name!r} is not registered for this agent's customer")
         incoming = IncomingReport(
             report_id=document["report_id"],

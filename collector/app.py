@@ -179,6 +179,7 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
             raise _bad(exc) from None
         counts = apply_contracts(collector.engine, specs)
         collector.directory.forget()
+        collector.limits.forget()
         return counts
 
     # -- tickets -------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@ contracted. Runs for reports that carry counts; the rules themselves live in col
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -39,12 +41,15 @@ class LimitWatch:
         self.router = router
         self.catalogue = catalogue or load_catalogue()
         self._integrations_known: set[tuple[int, str]] = set()  # reported already: skip the database
-        # (customer, metric) -> (usage, limit, tracking) last written: an unchanged count costs no query.
-        self._last: dict[tuple[int, str], tuple[int, int, LimitTracking]] = {}
+        # (customer, metric) -> (usage, limit, tracking, when) last written: an unchanged count costs no
+        # query. With PostgreSQL (possibly several replicas) an entry is trusted for `shared_ttl` seconds.
+        self._last: dict[tuple[int, str], tuple[int, int, LimitTracking, float]] = {}
+        self._contracts: dict[tuple[int, date], tuple[ContractInForce | None, float]] = {}
+        self.shared_ttl = 60.0
 
     def __call__(self, conn: Connection, customer_id: int, instance_id: int, counts: dict[str, Any]) -> None:
         now = self.clock.now()
-        contract = contract_in_force(conn, customer_id, now.date())
+        contract = self._contract(conn, customer_id, now.date())
         if contract is None or contract.package is None:
             return
         package = self.catalogue.package(contract.package)
@@ -71,9 +76,11 @@ class LimitWatch:
         contract: ContractInForce,
     ) -> None:
         now = self.clock.now()
-        # Only with SQLite (one process writes); replicas on PostgreSQL always read the shared state.
-        cached = self._last.get((customer_id, metric)) if conn.dialect.name == "sqlite" else None
-        if cached is not None and cached[0] == usage and cached[1] == limit:
+        cached = self._last.get((customer_id, metric))
+        fresh = cached is not None and (
+            conn.dialect.name == "sqlite" or time.monotonic() - cached[3] < self.shared_ttl
+        )
+        if cached is not None and fresh and cached[0] == usage and cached[1] == limit:
             unchanged, events = evaluate_limit(cached[2], usage, limit, now, self.catalogue.limits)
             if not events and unchanged == cached[2]:
                 return  # same count, same state, no reminder due: nothing to write or send
@@ -106,7 +113,7 @@ class LimitWatch:
                 .where((t.limit_states.c.customer_id == customer_id) & (t.limit_states.c.metric == metric))
                 .values(counts=_slim(counts), **values)
             )
-        self._last[(customer_id, metric)] = (usage, limit, new)
+        self._last[(customer_id, metric)] = (usage, limit, new, time.monotonic())
         users = measured["users"][0] or 0
         lines = measured["lines"][0] or 0
         for event in events:
@@ -123,15 +130,30 @@ class LimitWatch:
                         "usage": usage,
                         "limit": limit,
                         "event": event.value,
-                        "package": contract.package,
-                        "advice": advice or "custom quote",
+                        "current_package": contract.package,
+                        "package": advice or "custom quote",
+                        "summary": f"{metric} {usage} against a limit of {limit} ({event.value})",
+                        "reason": f"Measured {users} internal users and {lines} custom code lines; "
+                        f"the {contract.package} package allows {limit} {metric}.",
                     },
                     dedup_key=f"limit:{customer_id}:{metric}:{event.value}:{now.date().isoformat()}",
                 ),
             )
 
+    def _contract(self, conn: Connection, customer_id: int, day: date) -> ContractInForce | None:
+        """The contract in force, remembered for `shared_ttl` seconds (contracts change rarely)."""
+        cached = self._contracts.get((customer_id, day))
+        if cached is not None and time.monotonic() - cached[1] < self.shared_ttl:
+            return cached[0]
+        contract = contract_in_force(conn, customer_id, day)
+        if len(self._contracts) > 100_000:
+            self._contracts.clear()
+        self._contracts[(customer_id, day)] = (contract, time.monotonic())
+        return contract
+
     def forget(self) -> None:
         """Drop the caches (after a rolled-back batch they may hold what was never committed)."""
+        self._contracts.clear()
         self._last.clear()
         self._integrations_known.clear()
 
@@ -141,7 +163,7 @@ class LimitWatch:
         if not fresh:
             return []
         now = self.clock.now()
-        contract = contract_in_force(conn, customer_id, now.date())
+        contract = self._contract(conn, customer_id, now.date())
         contracted = set(contract.integrations) if contract else set()
         reported: list[str] = []
         insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -162,7 +184,11 @@ class LimitWatch:
                     name="account_notice",
                     subject_ref=f"integration:{customer_id}:{name}",
                     customer_id=customer_id,
-                    values={"integration": name, "reason": "monitored but not contracted (koppeling)"},
+                    values={
+                        "integration": name,
+                        "summary": f"integration {name} is monitored but not contracted (koppeling)",
+                        "reason": "a koppeling extension covers its support and monitoring",
+                    },
                 ),
             )
         # Remember only after commit would be stricter; a rolled-back batch at worst reports again later.

@@ -249,7 +249,13 @@ class Monitor:
                 customer_id=cond.customer_id,
                 ticket_id=ticket.id,
                 fields={"paged": paged, "priority": ticket.priority},
-                values={"ticket": ticket.number, "subject": ticket.subject, "detail": detail or ""},
+                values={
+                    "ticket": ticket.number,
+                    "subject": ticket.subject,
+                    "summary": f"{ticket.subject}: recovered",
+                    "priority": ticket.priority,
+                    "details": detail or "",
+                },
                 language=ticket.language,
             ),
         )
@@ -300,7 +306,11 @@ class Monitor:
                     name="agent_silent",
                     subject_ref=f"instance:{customer_key}/{instance.name}",
                     customer_id=instance.customer_id,
-                    values={"instance": instance.name, "url": instance.url},
+                    values={
+                        "instance": instance.name,
+                        "url": instance.url,
+                        "summary": f"the agent of {instance.name} is silent; the instance answers",
+                    },
                     dedup_key=f"agent-silent:{instance.id}",
                 ),
             )

@@ -138,7 +138,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     Rule(
         "account-manager",
         {"event": "account_notice"},
-        "package_advice",
+        "account_notice",
         (ACCOUNT_MANAGER,),
         calendar="support",
     ),
@@ -184,6 +184,12 @@ class Router:
     def route(self, conn: Connection, event: RoutingEvent) -> list[Routed]:
         now = self.clock.now()
         routed: list[Routed] = []
+        values = dict(event.values)
+        if "customer" not in values:  # every template greets or names the customer
+            values["customer"] = conn.execute(
+                select(t.customers.c.name).where(t.customers.c.id == event.customer_id)
+            ).scalar()
+        values.setdefault("summary", event.subject_ref)
         for rule in self.rules:
             if not rule.matches(event):
                 continue
@@ -195,7 +201,7 @@ class Router:
                     subject_ref=event.subject_ref,
                     not_before=self.not_before(rule.calendar, now),
                     dedup_key=f"{event.dedup_key}:{rule.name}" if event.dedup_key else None,
-                    values={**event.values, "rule": rule.name},
+                    values={**values, "rule": rule.name},
                     language=event.language,
                     escalation=tuple(
                         EscalationStep(timedelta(minutes=minutes), who)

@@ -44,6 +44,7 @@ class Collector:
     directory: AgentDirectory
     writer: GroupCommitWriter[IncomingReport]
     store: ReportStore
+    limits: LimitWatch
     registry: CollectorRegistry
     ingest_metrics: IngestMetrics
     extras: dict[str, Any] = field(default_factory=dict)
@@ -100,6 +101,8 @@ class Collector:
                     values={
                         "ticket": ticket.number,
                         "subject": ticket.subject,
+                        "summary": f"75% of the response target has passed: {ticket.subject}",
+                        "priority": ticket.priority,
                         "response_due": ticket.response_due.isoformat() if ticket.response_due else "",
                     },
                     language="en",
@@ -129,6 +132,7 @@ def opened_event(conn: Connection, opened: TicketOpened, clock: Clock) -> Routin
         values={
             "ticket": opened.number,
             "subject": opened.subject,
+            "summary": opened.subject,
             "priority": opened.priority,
             "customer": customer.name,
             **opened.values,
@@ -181,6 +185,7 @@ def build_collector(
         directory=AgentDirectory(engine, clock),
         writer=writer,
         store=store,
+        limits=limits,
         registry=registry,
         ingest_metrics=IngestMetrics(registry),
     )

@@ -1,4 +1,4 @@
-"""Command-line registration: `sim odoo` (the Odoo simulator) and `demo` (the whole stack and its scenario)."""
+"""Command-line registration: `sim odoo` (the Odoo simulator) and `demo` (the stack and its scenario)."""
 
 from __future__ import annotations
 
@@ -76,12 +76,17 @@ def demo(
         180.0, "--speed-seconds", help="Roughly how many real seconds the scenario takes (60-900)."
     ),
     workdir: Path = typer.Option(
-        Path("var/demo"), "--workdir", help="Folder for the database, configs and agent logs (reset each run)."
+        Path("var/demo"),
+        "--workdir",
+        help="Folder for the database, configs and agent logs (reset each run).",
     ),
 ) -> None:
     """Run the whole stack on 127.0.0.1 and play Friday 15:00 to Monday 10:00 in about three minutes."""
     if not 60 <= speed_seconds <= 900:
-        typer.echo("--speed-seconds must be between 60 and 900: give roughly how long the scenario may take.", err=True)
+        typer.echo(
+            "--speed-seconds must be between 60 and 900: give roughly how long the scenario may take.",
+            err=True,
+        )
         raise typer.Exit(2)
     if workdir.exists() and not workdir.is_dir():
         typer.echo(f"--workdir {workdir} is a file: give a folder (it is created when missing).", err=True)

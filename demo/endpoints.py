@@ -50,7 +50,10 @@ class HealthEndpoint:
         self.port = int(server.server_address[1])
         self._server = server
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.1}, name=f"endpoint-{self.name}", daemon=True
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"endpoint-{self.name}",
+            daemon=True,
         )
         self._thread.start()
         return self

@@ -70,11 +70,19 @@ def run_demo(
     stack = DemoStack(workdir.resolve(), clock)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the demo as cleanly as Ctrl-C
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started in the background
     scenario: Scenario | None = None
     result = ScenarioResult()
     try:
         console.print("Starting the demo stack on 127.0.0.1 ...")
-        stack.start()
+        try:
+            stack.start()
+        except Exception as error:  # e.g. a database error: one sentence, not a traceback
+            first = str(error).strip().splitlines()[0][:200]
+            console.print(
+                f"The demo stack could not start ({first}): run `make demo` again, or see docs/demo.md."
+            )
+            return 1
         for line in where_to_look(stack):
             console.print("  " + line, soft_wrap=True)
         if realtime or not isinstance(clock, ScenarioClock):

@@ -37,7 +37,7 @@ class Pace:
     """How fast simulated time runs: `slow` around steps, `fast` in between (both x real time)."""
 
     slow: float = 60.0
-    fast: float = 3000.0
+    fast: float = 2000.0
     lead: timedelta = timedelta(minutes=3)  # slow down this long before each step
     patience: float = 45.0  # real seconds to wait for a step's evidence before reporting it missing
 
@@ -139,7 +139,8 @@ class Scenario:
         return [
             t["number"]
             for t in self.api.tickets(customer)
-            if t["state"] not in ("resolved", "closed") and any(t["number"] in a.subject + a.text for a in pages)
+            if t["state"] not in ("resolved", "closed")
+            and any(t["number"] in a.subject + a.text for a in pages)
         ]
 
     def _timeline_has(self, number: str, kind: str, text: str = "") -> bool:
@@ -185,10 +186,14 @@ class Scenario:
         self._missing(f"{key}-first-report", f"a report from the {key} agent")
 
     def _limit(self) -> None:
-        self._step(amsterdam(27, 16), "Small passes its user limit: 6 users added in its Odoo (21 -> 27 of 25)")
+        self._step(
+            amsterdam(27, 16), "Small passes its user limit: 6 users added in its Odoo (21 -> 27 of 25)"
+        )
         self.stack.simulators[SMALL.key].add_users(6)
         self._arrival("limit-warning", "the warning mail to Small", lambda a: a.is_to(SMALL.contact_email))
-        self._arrival("package-advice", "the advice to the account manager", lambda a: a.is_to(ACCOUNT_MANAGER))
+        self._arrival(
+            "package-advice", "the advice to the account manager", lambda a: a.is_to(ACCOUNT_MANAGER)
+        )
 
     def _web_form(self) -> None:
         self._step(amsterdam(27, 16, 30), "A Medium user asks a question through the web form (/melding)")
@@ -225,7 +230,8 @@ class Scenario:
                 "the incident notice to Small",
                 lambda a: a.is_to(SMALL.contact_email) and number in a.subject + a.text,
             )
-            self.say.line("  the support team's notice waits for the support calendar (Monday 09:00)")
+            if self._timeline_has(number, "notification", "team_notice to support-team, held until"):
+                self.say.line("  the support team's notice waits for the support calendar to open")
 
     def _medium_down(self) -> None:
         self._step(amsterdam(27, 22), "Medium (Premium) goes down: its Odoo drops every connection")
@@ -240,14 +246,20 @@ class Scenario:
         number = ticket["number"]
         self._arrival("medium-page", "the page to the on-call engineer", _page(number, "/person/"))
         self._step(amsterdam(27, 22, 15), "Nobody acknowledges: after 15 minutes the page escalates")
-        self._arrival("medium-escalation", "the escalation to the second on-call", _page(number, "oncall-secondary"))
+        self._arrival(
+            "medium-escalation", "the escalation to the second on-call", _page(number, "oncall-secondary")
+        )
         self._step(amsterdam(27, 22, 30), "Still nobody: 15 minutes later the support manager is told")
-        self._arrival("medium-manager", "the escalation to the support manager", _page(number, "support-manager"))
+        self._arrival(
+            "medium-manager", "the escalation to the support manager", _page(number, "support-manager")
+        )
         self._step(amsterdam(27, 22, 40), "Medium's Odoo answers again")
         self.stack.simulators[MEDIUM.key].clear_faults()
         if not self._timeline_has(number, "recovered"):
             self._missing("medium-recovered", f"the recovery note on {number}")
-        self._arrival("medium-recovery", "the recovery notice to whoever was paged", _page(number, "/person/"))
+        self._arrival(
+            "medium-recovery", "the recovery notice to whoever was paged", _page(number, "/person/")
+        )
 
     def _large_down(self) -> None:
         self._step(amsterdam(27, 23, 30), "Large (Premium) goes down after 23:00")

@@ -8,9 +8,9 @@ import contextlib
 import os
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -43,7 +43,7 @@ def rota_toml(webhook_url: str) -> str:
         for pid, name in ONCALL_PEOPLE.items()
     )
     return (
-        '# Written by `prioritysupport demo`: a three-person rota, weekly handover on Monday 09:00.\n'
+        "# Written by `prioritysupport demo`: a three-person rota, weekly handover on Monday 09:00.\n"
         'timezone = "Europe/Amsterdam"\n'
         + people
         + '\n[[rotations]]\ntag = "oncall-primary"\nmembers = ["anna", "bram", "carla"]\n'
@@ -115,7 +115,11 @@ class DemoStack:
         from collector.service import build_collector
 
         database = self.workdir / "collector.db"
-        for stale in (database, database.with_name("collector.db-wal"), database.with_name("collector.db-shm")):
+        for stale in (
+            database,
+            database.with_name("collector.db-wal"),
+            database.with_name("collector.db-shm"),
+        ):
             stale.unlink(missing_ok=True)  # a fresh database every run
         url = f"sqlite:///{database}"
         contracts = self.workdir / "contracts.toml"

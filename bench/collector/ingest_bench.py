@@ -254,6 +254,11 @@ def bench_collector(db_url: str, label: str, args: argparse.Namespace, workdir: 
             result = run_in_process("127.0.0.1", port, report_agents(tokens), args.rate, args.seconds)
             rows, distinct = count_reports(db_url)
             summary = summarise(f"collector-{label}", result, (201,))
+            if args.verbose:
+                per_second: dict[int, list[float]] = {}
+                for at, latency in zip(result.scheduled, result.latencies, strict=True):
+                    per_second.setdefault(int(at), []).append(latency * 1000)
+                print({s: round(max(v), 1) for s, v in sorted(per_second.items())}, flush=True)
             summary["rows_added"] = rows - before
             summary["lost"] = summary["ok"] - (rows - before)
             summary["duplicated"] = rows - distinct
@@ -315,7 +320,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--agents", type=int, default=100, help="simulated agents (one connection each)")
-    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--targets", default="bare,pushgateway,sqlite,postgres", help="comma-separated subset to run"
+    )
+    parser.add_argument("--verbose", action="store_true", help="print the worst latency per second")
     args = parser.parse_args()
     size = len(json.dumps(realistic_report("prod", "agent-x", 1, False)).encode())
     print(
@@ -326,12 +334,16 @@ def main() -> None:
     results: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="ps-bench-") as tmp:
         workdir = Path(tmp)
-        results["bare-asgi"] = bench_bare(args, size)
-        results["pushgateway"] = bench_pushgateway(args, size)
-        results["collector-sqlite"] = bench_collector(
-            f"sqlite:///{workdir / 'bench.db'}", "sqlite", args, workdir
-        )
-        if not args.skip_postgres:
+        targets = set(args.targets.split(","))
+        if "bare" in targets:
+            results["bare-asgi"] = bench_bare(args, size)
+        if "pushgateway" in targets:
+            results["pushgateway"] = bench_pushgateway(args, size)
+        if "sqlite" in targets:
+            results["collector-sqlite"] = bench_collector(
+                f"sqlite:///{workdir / 'bench.db'}", "sqlite", args, workdir
+            )
+        if "postgres" in targets:
             from tests.support.postgres import postgres_server
 
             with postgres_server() as url:
@@ -345,9 +357,12 @@ def main() -> None:
             f"{name:<20}{median_of(runs, 'ok_per_s'):>10.0f}{median_of(runs, 'p50_ms'):>10.1f}"
             f"{median_of(runs, 'p99_ms'):>10.1f}{lost:>6}{dup:>6}"
         )
-    base = median_of(results["collector-sqlite"], "p99_ms")
-    for anchor in ("bare-asgi", "pushgateway"):
-        print(f"p99 ratio collector-sqlite / {anchor}: {base / median_of(results[anchor], 'p99_ms'):.2f}")
+    for ours in ("collector-sqlite", "collector-postgres"):
+        for anchor in ("bare-asgi", "pushgateway"):
+            if ours in results and anchor in results:
+                throughput = median_of(results[ours], "ok_per_s") / median_of(results[anchor], "ok_per_s")
+                p99 = median_of(results[ours], "p99_ms") / median_of(results[anchor], "p99_ms")
+                print(f"{ours} / {anchor}: throughput x{throughput:.2f}, p99 x{p99:.2f}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ class Result:
     sent: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    scheduled: list[float] = field(default_factory=list)  # seconds from the start, per latency
     errors: int = 0
     elapsed: float = 0.0
 
@@ -82,6 +83,7 @@ async def _agent_loop(
                 continue
             result.statuses[status] = result.statuses.get(status, 0) + 1
             result.latencies.append(time.perf_counter() - scheduled)
+            result.scheduled.append(scheduled - start)
     finally:
         writer.close()
 

@@ -1,0 +1,73 @@
+"""The weekend scenario end to end: what reached the mail catcher and the webhook receiver, and when
+(simulated Amsterdam time). Every notification went through HTTP, the database, the outbox and Apprise."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from demo.customers import ACCOUNT_MANAGER, MEDIUM, SMALL
+from demo.feed import Arrival
+from demo.scenario import amsterdam
+from tests.demo.conftest import Played
+
+
+def _to(played: Played, number: str, path: str) -> list[Arrival]:
+    return [
+        a
+        for a in played.stack.feed.snapshot()
+        if a.channel == "webhook" and a.is_to(path) and number in a.subject + a.text
+    ]
+
+
+def test_every_step_left_its_evidence(played: Played) -> None:
+    assert played.result.complete, played.narration.getvalue()
+
+
+def test_limit_warning_and_advice_arrive_friday_afternoon(played: Played) -> None:
+    seen = played.result.seen
+    assert amsterdam(27, 16) <= seen["limit-warning"] < amsterdam(27, 17)
+    assert amsterdam(27, 16) <= seen["package-advice"] < amsterdam(27, 17)
+    mails = played.stack.feed.snapshot()
+    assert any(m.is_to(SMALL.contact_email) and m.channel == "mail" for m in mails)
+    assert any(m.is_to(ACCOUNT_MANAGER) and m.channel == "mail" for m in mails)
+
+
+def test_web_form_confirmation_mail_carries_the_number(played: Played) -> None:
+    number = played.result.tickets["form"]
+    confirmations = [
+        a for a in played.stack.feed.snapshot() if a.is_to(MEDIUM.contact_email) and number in a.subject
+    ]
+    assert confirmations, played.narration.getvalue()
+    assert amsterdam(27, 16, 30) <= confirmations[0].at < amsterdam(27, 16, 45)
+
+
+def test_small_integration_is_a_c_ticket_the_team_hears_of_on_monday(played: Played) -> None:
+    from demo.client import CollectorClient
+
+    number = played.result.tickets["small-incident"]
+    ticket = CollectorClient(played.stack.url).ticket(number)
+    assert ticket["priority"] == "C"
+    assert amsterdam(27, 17, 5) <= played.result.seen["small-incident"] < amsterdam(27, 17, 30)
+    notices = _to(played, number, "/tag/support-team")
+    assert notices, played.narration.getvalue()
+    assert all(n.at >= amsterdam(30, 9) for n in notices)
+
+
+def test_medium_pages_at_once_and_escalates_to_the_secondary(played: Played) -> None:
+    number = played.result.tickets["medium-incident"]
+    opened = played.result.seen["medium-incident"]
+    assert amsterdam(27, 22) <= opened < amsterdam(27, 22, 20)
+    page = _to(played, number, "/person/")[0]
+    assert page.at - opened < timedelta(minutes=5)
+    escalation = _to(played, number, "/tag/oncall-secondary")[0]
+    assert timedelta(minutes=15) <= escalation.at - page.at < timedelta(minutes=25)
+
+
+def test_large_page_is_held_until_saturday_six(played: Played) -> None:
+    number = played.result.tickets["large-incident"]
+    assert amsterdam(27, 23, 30) <= played.result.seen["large-incident"] < amsterdam(27, 23, 50)
+    first = _to(played, number, "/person/")[0]
+    assert amsterdam(28, 6) <= first.at < amsterdam(28, 6, 15)
+    assert "large-ack" in played.result.seen
+    # Acknowledged at 06:05: no escalation for it afterwards.
+    assert not _to(played, number, "/tag/oncall-secondary")
