@@ -376,11 +376,28 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
     from collector.alertmanager import register_alertmanager
 
     register_alertmanager(app, collector)
+    app.include_router(_alerts_router(collector))
 
     from collector.helpdesk import install_helpdesk
 
     install_helpdesk(app, collector)  # web form, mail/phone intake pages, client API, staff pages
     return app
+
+
+def _alerts_router(collector: Collector) -> Any:
+    """On-call (who is on call, iCal feed) and page acknowledgement, from alerts/."""
+    from pathlib import Path
+
+    from alerts.http import alerts_router
+    from alerts.oncall import load_rota
+
+    rota_path = collector.config.notifications.rota
+    return alerts_router(
+        clock=collector.clock,
+        rota=(lambda: load_rota(Path(rota_path))) if rota_path else None,
+        outbox=collector.outbox,
+        signer=collector.outbox.ack_signer,
+    )
 
 
 class IngestShortcut:

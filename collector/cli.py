@@ -33,6 +33,13 @@ def register(app: typer.Typer) -> None:
     app.add_typer(collector_app, name="collector")
 
 
+def _logging() -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
 def _fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -93,6 +100,7 @@ def serve_command(
     from collector.service import build_collector
 
     settings = _config(config)
+    _logging()
     _engine(settings).dispose()  # migrates a fresh database, refuses one that is behind
     engine = make_engine(settings.database_url, background_checkpoints=True)
     collector = build_collector(settings, engine=engine)
@@ -122,6 +130,7 @@ def worker_command(config: ConfigOption = None) -> None:
     from collector.service import build_collector
 
     settings = _config(config)
+    _logging()
     engine = _engine(settings)
     collector = build_collector(settings, engine=engine)
     worker = build_delivery_worker(collector)

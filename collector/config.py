@@ -36,6 +36,10 @@ class MonitoringSettings:
     # Consecutive failing reports before a condition opens a ticket, per check kind.
     damping: dict[str, int] = field(default_factory=lambda: {"default": 2})
     sweep_seconds: float = 30.0
+    # Impact and scope of monitoring incidents, overriding the defaults of collector/incident_defaults.py:
+    # per check key ({"odoo.login": ("high", "organisation")}) and per integration name.
+    check_overrides: dict[str, tuple[str, str]] = field(default_factory=dict)
+    integration_overrides: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def failures_needed(self, kind: str) -> int:
         return self.damping.get(kind, self.damping.get("default", 2))
@@ -52,6 +56,9 @@ class NotificationSettings:
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "support@localhost"
+    rota: str | None = None  # on-call rota TOML (alerts/oncall.py): oncall-* tags page the person on call
+    ack_secret: str | None = None  # signs the acknowledge links in pages (at least 16 characters)
+    public_url: str | None = None  # how staff reach this collector, for those links
 
 
 @dataclass(frozen=True)
@@ -75,9 +82,19 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "probe_timeout_seconds": (int, float),
         "damping": dict,
         "sweep_seconds": (int, float),
+        "check_overrides": dict,
+        "integration_overrides": dict,
     },
     "retention": {"raw_report_days": int},
-    "notifications": {"apprise_config": str, "smtp_host": str, "smtp_port": int, "smtp_sender": str},
+    "notifications": {
+        "apprise_config": str,
+        "smtp_host": str,
+        "smtp_port": int,
+        "smtp_sender": str,
+        "rota": str,
+        "ack_secret": str,
+        "public_url": str,
+    },
 }
 
 
@@ -112,6 +129,21 @@ def _parse_start(raw: object) -> datetime | None:
     return value
 
 
+def _overrides(table: dict[str, Any], where: str) -> dict[str, tuple[str, str]]:
+    """{"key": {impact = ..., scope = ...}} with the policy's values or their Dutch aliases."""
+    from collector.policy.triage import parse_impact, parse_scope
+
+    result: dict[str, tuple[str, str]] = {}
+    for key, value in table.items():
+        if not isinstance(value, dict) or set(value) != {"impact", "scope"}:
+            raise ConfigError(f'{where}."{key}" must be a table with impact and scope')
+        try:
+            result[key] = (parse_impact(str(value["impact"])).value, parse_scope(str(value["scope"])).value)
+        except ValueError as exc:
+            raise ConfigError(f'{where}."{key}": {exc}') from None
+    return result
+
+
 def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
     """Validate a decoded TOML document and build the settings."""
     _check_types(data)
@@ -137,16 +169,28 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
     for kind, count in damping.items():
         if not isinstance(count, int) or isinstance(count, bool) or count < 1:
             raise ConfigError(f"monitoring.damping.{kind} must be a whole number of at least 1")
-    monitoring = MonitoringSettings(damping={"default": 2, **damping}, **monitoring_raw)
+    check_overrides = _overrides(monitoring_raw.pop("check_overrides", {}), "monitoring.check_overrides")
+    integration_overrides = _overrides(
+        monitoring_raw.pop("integration_overrides", {}), "monitoring.integration_overrides"
+    )
+    monitoring = MonitoringSettings(
+        damping={"default": 2, **damping},
+        check_overrides=check_overrides,
+        integration_overrides=integration_overrides,
+        **monitoring_raw,
+    )
     if monitoring.silent_intervals < 1 or monitoring.agent_interval_seconds < 1:
         raise ConfigError(
             "monitoring.silent_intervals and monitoring.agent_interval_seconds must be at least 1"
         )
     retention = RetentionSettings(**data.get("retention", {}))
-    notifications = NotificationSettings(**data.get("notifications", {}))
-    if notifications.apprise_config and not Path(notifications.apprise_config).is_absolute():
-        resolved = str((base_dir / notifications.apprise_config).resolve())
-        notifications = NotificationSettings(**{**notifications.__dict__, "apprise_config": resolved})
+    notifications_raw = dict(data.get("notifications", {}))
+    for key in ("apprise_config", "rota"):
+        if key in notifications_raw and not Path(notifications_raw[key]).is_absolute():
+            notifications_raw[key] = str((base_dir / notifications_raw[key]).resolve())
+    notifications = NotificationSettings(**notifications_raw)
+    if notifications.ack_secret is not None and len(notifications.ack_secret) < 16:
+        raise ConfigError("notifications.ack_secret must be at least 16 characters long")
     url = data.get("database", {}).get("url", "sqlite:///var/collector.db")
     if not url.startswith(("sqlite://", "postgresql+psycopg://")):
         raise ConfigError("database.url must start with sqlite:/// or postgresql+psycopg://")

@@ -76,6 +76,14 @@ def _no_unknown(table: dict[str, Any], where: str, allowed: set[str]) -> None:
             )
 
 
+def _tables(value: Any, where: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ContractFileError(f"{where} must be a list of tables ([[{where.rsplit('.', 1)[-1]}]] in TOML)")
+    return value
+
+
 def _strings(value: Any, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -143,7 +151,7 @@ def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
         raise ContractFileError(f"{where}.key must be letters, digits, '-' or '_', got {key!r}")
     manager = _take(table, where, "account_manager", str)
     contacts = []
-    for index, raw in enumerate(table.get("contact", [])):
+    for index, raw in enumerate(_tables(table.get("contact"), f"{where}.contact")):
         at = f"{where}.contact[{index}]"
         _no_unknown(raw, at, {"name", "email", "language", "phone"})
         contacts.append(
@@ -155,7 +163,7 @@ def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
             )
         )
     instances = []
-    for index, raw in enumerate(table.get("instance", [])):
+    for index, raw in enumerate(_tables(table.get("instance"), f"{where}.instance")):
         at = f"{where}.instance[{index}]"
         _no_unknown(raw, at, {"name", "url"})
         url = _take(raw, at, "url", str, required=True)
@@ -165,7 +173,8 @@ def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
     if len({i.name for i in instances}) != len(instances):
         raise ContractFileError(f"{where}.instance names must be unique within the customer")
     contracts = tuple(
-        _contract(raw, f"{where}.contract[{i}]") for i, raw in enumerate(table.get("contract", []))
+        _contract(raw, f"{where}.contract[{i}]")
+        for i, raw in enumerate(_tables(table.get("contract"), f"{where}.contract"))
     )
     if len({c.effective_from for c in contracts}) != len(contracts):
         raise ContractFileError(f"{where}.contract has two contracts with the same effective_from")
@@ -183,8 +192,8 @@ def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
 def parse_contracts(data: dict[str, Any]) -> list[CustomerSpec]:
     """Validate the whole document before anything is written (all-or-nothing)."""
     _no_unknown(data, "file", {"customer"})
-    raw_customers = data.get("customer")
-    if not isinstance(raw_customers, list) or not raw_customers:
+    raw_customers = _tables(data.get("customer"), "customer")
+    if not raw_customers:
         raise ContractFileError("the file needs at least one [[customer]] table")
     customers = [_customer(raw, f"customer[{i}]") for i, raw in enumerate(raw_customers)]
     if len({c.key for c in customers}) != len(customers):

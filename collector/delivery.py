@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from alerts.channels import ChannelBook, SmtpSettings
+from alerts.oncall import load_rota
 from alerts.worker import DeliveryWorker
 from collector.service import Collector
 
@@ -19,10 +20,14 @@ def build_delivery_worker(collector: Collector) -> DeliveryWorker | None:
         if settings.smtp_host
         else None
     )
+    people, lookup = None, None
+    if settings.rota:
+        rota = load_rota(Path(settings.rota))
+        people, lookup = dict(rota.notify_urls()), rota.person_on_call
     if settings.apprise_config:
-        channels = ChannelBook.from_yaml(Path(settings.apprise_config), smtp=smtp)
-    elif smtp is not None:
-        channels = ChannelBook(smtp=smtp)
+        channels = ChannelBook.from_yaml(Path(settings.apprise_config), smtp=smtp, people=people, rota=lookup)
+    elif smtp is not None or people:
+        channels = ChannelBook(smtp=smtp, people=people, rota=lookup)
     else:
         log.warning("no [notifications] channels configured: notifications are stored but not delivered")
         return None

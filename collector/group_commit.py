@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -38,7 +39,9 @@ class GroupCommitWriter(Generic[Item]):
         name: str = "group-commit",
         on_rollback: Callable[[], None] | None = None,
         handle_batch: Callable[[Connection, list[Item]], list[Any]] | None = None,
+        observe: Callable[[int, float], None] | None = None,
     ) -> None:
+        self.observe = observe  # (batch size, seconds) after every committed batch
         self._on_rollback = on_rollback
         self._handle_batch = handle_batch
         self._engine = engine
@@ -89,6 +92,7 @@ class GroupCommitWriter(Generic[Item]):
     def _write(self, batch: list[_Pending[Item]]) -> None:
         """The whole batch in one transaction; if anything fails, each item alone, so one bad item
         sinks only itself (no savepoint per item on the fast path)."""
+        started = time.perf_counter()
         try:
             with writing(self._engine).begin() as conn:
                 if self._handle_batch is not None:
@@ -103,6 +107,8 @@ class GroupCommitWriter(Generic[Item]):
             return
         self.batches += 1
         self.items += len(batch)
+        if self.observe is not None:
+            self.observe(len(batch), time.perf_counter() - started)
         for pending, value in zip(batch, values, strict=True):
             pending.future.set_result(value)
 

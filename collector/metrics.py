@@ -26,6 +26,22 @@ class IngestMetrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
             registry=registry,
         )
+        self.batch_seconds = Histogram(
+            "prioritysupport_ingest_batch_seconds",
+            "Duration of one group-commit transaction.",
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+            registry=registry,
+        )
+        self.batch_size = Histogram(
+            "prioritysupport_ingest_batch_reports",
+            "Reports stored per group-commit transaction.",
+            buckets=(1, 2, 5, 10, 20, 50, 100, 200, 256),
+            registry=registry,
+        )
+
+    def observe_batch(self, size: int, seconds: float) -> None:
+        self.batch_size.observe(size)
+        self.batch_seconds.observe(seconds)
 
 
 class DatabaseGauges(Collector):

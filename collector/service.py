@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, select
 from alerts.clock import Clock
 from alerts.metrics import DeliveryMetrics
 from alerts.outbox import Outbox
+from alerts.signing import AckSigner
 from collector import tables as t
 from collector.after_commit import after_commit, transaction
 from collector.agent_auth import AgentDirectory
@@ -21,6 +22,7 @@ from collector.config import CollectorConfig
 from collector.contracts import contract_in_force
 from collector.database import make_engine
 from collector.group_commit import GroupCommitWriter
+from collector.incident_defaults import Classification
 from collector.ingest import IncomingReport, ReportStore, store_batch
 from collector.limit_watch import LimitWatch
 from collector.metrics import DatabaseGauges, IngestMetrics
@@ -152,7 +154,11 @@ def build_collector(
     clock = clock or clock_from_settings(config.clock)
     engine = engine or make_engine(config.database_url)
     registry = CollectorRegistry()
-    outbox = Outbox(engine, clock, metrics=DeliveryMetrics(registry))
+    settings = config.notifications
+    signer = AckSigner(settings.ack_secret, clock) if settings.ack_secret else None
+    outbox = Outbox(
+        engine, clock, metrics=DeliveryMetrics(registry), ack_signer=signer, public_url=settings.public_url
+    )
     router = Router(clock, outbox.enqueue, paged_lookup=outbox.paged_recipients)
 
     def on_opened(conn: Connection, opened: TicketOpened) -> None:
@@ -163,7 +169,17 @@ def build_collector(
         after_commit(conn, lambda: outbox.acknowledge(number, actor, via="ticket"))
 
     tickets = TicketService(clock, on_opened=on_opened, on_staff_action=on_staff_action)
-    monitor = Monitor(clock, config.monitoring, tickets, router, probe=probe)
+    monitor = Monitor(
+        clock,
+        config.monitoring,
+        tickets,
+        router,
+        probe=probe,
+        check_overrides={k: Classification(*v) for k, v in config.monitoring.check_overrides.items()},
+        integration_overrides={
+            k: Classification(*v) for k, v in config.monitoring.integration_overrides.items()
+        },
+    )
     limits = LimitWatch(clock, router)
     store = ReportStore(monitor, counts_handler=limits, integrations_handler=limits.integrations_seen)
     writer: GroupCommitWriter[IncomingReport] = GroupCommitWriter(
@@ -174,6 +190,8 @@ def build_collector(
         handle_batch=lambda conn, batch: store_batch(store, conn, batch),
     )
     registry.register(DatabaseGauges(engine, clock))
+    ingest_metrics = IngestMetrics(registry)
+    writer.observe = ingest_metrics.observe_batch
     return Collector(
         config=config,
         engine=engine,
@@ -187,7 +205,7 @@ def build_collector(
         store=store,
         limits=limits,
         registry=registry,
-        ingest_metrics=IngestMetrics(registry),
+        ingest_metrics=ingest_metrics,
     )
 
 

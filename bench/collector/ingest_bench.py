@@ -259,6 +259,12 @@ def bench_collector(db_url: str, label: str, args: argparse.Namespace, workdir: 
                 for at, latency in zip(result.scheduled, result.latencies, strict=True):
                     per_second.setdefault(int(at), []).append(latency * 1000)
                 print({s: round(max(v), 1) for s, v in sorted(per_second.items())}, flush=True)
+                import urllib.request
+
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics") as answer:
+                    for line in answer.read().decode().splitlines():
+                        if line.startswith("prioritysupport_ingest_batch") and "_bucket" in line:
+                            print(line)
             summary["rows_added"] = rows - before
             summary["lost"] = summary["ok"] - (rows - before)
             summary["duplicated"] = rows - distinct

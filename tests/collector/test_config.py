@@ -53,3 +53,19 @@ def test_missing_and_broken_files(tmp_path: Path) -> None:
     broken.write_text("[server\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(broken)
+
+
+def test_impact_scope_overrides_accept_dutch_and_name_the_key(tmp_path: Path) -> None:
+    config = parse_config(
+        {
+            "monitoring": {
+                "integration_overrides": {"webshop": {"impact": "hoog", "scope": "organisatie breed"}}
+            }
+        },
+        tmp_path,
+    )
+    assert config.monitoring.integration_overrides == {"webshop": ("high", "organisation")}
+    with pytest.raises(ConfigError, match=r'monitoring\.check_overrides\."odoo\.login"'):
+        parse_config(
+            {"monitoring": {"check_overrides": {"odoo.login": {"impact": "huge", "scope": "x"}}}}, tmp_path
+        )

@@ -74,6 +74,8 @@ def test_contract_in_force_follows_effective_dates(sqlite_url: str) -> None:
         (lambda d: d["customer"][0].update(colour="red"), r"customer\[0\]\.colour"),
         (lambda d: d["customer"][0]["contract"][0].update(premium="yes"), r"contract\[0\]\.premium"),
         (lambda d: d["customer"][1].update(key="acme"), "same key"),
+        (lambda d: d["customer"][0].update(contact=[1]), r"customer\[0\]\.contact must be a list of tables"),
+        (lambda d: d.update(customer="acme"), "customer must be a list of tables"),
     ],
 )
 def test_errors_name_the_key(mutate: object, named: str) -> None:

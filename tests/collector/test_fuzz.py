@@ -99,6 +99,8 @@ def test_raw_bytes(api: Api, raw: bytes) -> None:
             "/api/v1/alertmanager",
             "/api/v1/maintenance",
             "/api/v1/tickets/PS-2026-00001/assess",
+            "/api/v1/ack",
+            "/api/v1/conditions/1/silence",
         ]
     ),
     body=json_values,
@@ -123,3 +125,12 @@ def test_ticket_fields(api: Api, category: str, impact: str | None, scope: str |
     body = {"customer": customer, "subject": "x", "category": category, "impact": impact, "scope": scope}
     response = api.client.post("/api/v1/tickets", json=body)
     assert_rejected_cleanly(api, response, before)
+
+
+@FUZZ
+@given(body=json_values)
+def test_contracts_document(api: Api, body: Any) -> None:
+    response = api.client.put("/api/v1/contracts", content=json.dumps(body))
+    assert response.status_code < 500, response.text
+    if response.status_code >= 400:
+        assert response.json()["error"]

@@ -90,3 +90,16 @@ def test_healthz_and_metrics(collector: Collector, live: LiveServer) -> None:
     assert httpx.get(f"{live.url}/healthz").json()["status"] == "ok"
     metrics = httpx.get(f"{live.url}/metrics").text
     assert "prioritysupport_ingest_seconds" in metrics
+
+
+def test_alerts_endpoints_are_served(collector: Collector, live: LiveServer) -> None:
+    from tests.collector.conftest import failing
+
+    headers = {"Authorization": f"Bearer {token_for(collector, 'acme')}"}
+    for _ in range(2):
+        httpx.post(f"{live.url}/api/v1/reports", json=report(checks=[failing()]), headers=headers)
+    number = httpx.get(f"{live.url}/api/v1/tickets").json()[0]["number"]
+    acked = httpx.post(f"{live.url}/api/v1/ack", json={"subject_ref": number, "by": "anne"})
+    assert acked.status_code == 200, acked.text
+    nobody = httpx.get(f"{live.url}/api/v1/oncall/current")
+    assert nobody.status_code == 404 and "rota" in nobody.json()["error"]

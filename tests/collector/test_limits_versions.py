@@ -80,7 +80,7 @@ def test_uncontracted_integration_is_reported_once(collector: Collector) -> None
     customer_id, instance_id = ids(collector, "acme")
     collector.ingest_now(report(checks=checks), customer_id, instance_id)
     collector.ingest_now(report(checks=checks), customer_id, instance_id)
-    assert sent(collector) == [("package_advice", "", ("mailto:am@erpm.example",))]
+    assert sent(collector) == [("account_notice", "", ("mailto:am@erpm.example",))]
 
 
 def test_versions_outside_the_window_and_the_migration_request(collector: Collector) -> None:

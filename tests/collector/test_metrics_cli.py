@@ -93,3 +93,29 @@ def test_serve_refuses_a_database_that_is_behind(tmp_path: Path) -> None:
     config.write_text(f'[database]\nurl = "sqlite:///{db}"\n', encoding="utf-8")
     result = cli("serve", "-c", str(config), cwd=tmp_path)
     assert result.returncode == 1 and "collector migrate" in result.stderr
+
+
+def test_serve_answers_and_stops(tmp_path: Path) -> None:
+    import signal
+
+    from tests.support.components import free_port, wait_for_port
+
+    port = free_port()
+    config = tmp_path / "collector.toml"
+    config.write_text(f'[server]\nport = {port}\n[database]\nurl = "sqlite:///var/c.db"\n', encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "prioritysupport", "collector", "serve", "-c", str(config)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_port(port, timeout=30)
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz").json()["status"] == "ok"
+        assert (tmp_path / "var" / "c.db").exists()  # created and migrated on first start
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(15)
+    # uvicorn re-raises the signal it handled after a clean shutdown.
+    errors = process.stderr.read().decode() if process.stderr else ""
+    assert process.returncode in (0, -signal.SIGTERM) and "Traceback" not in errors, errors

@@ -212,3 +212,33 @@ def test_timeline_shows_events_and_deliveries(collector: Collector) -> None:
     with collector.engine.connect() as conn:
         kinds = [entry.kind for entry in ticket_timeline(conn, collector.tickets, collector.outbox, number)]
     assert kinds[0] == "created" and "notification" in kinds and kinds[-1] == "delivery"
+
+
+def test_integration_override_sets_the_priority(sqlite_url: str, clock: FixedClock) -> None:
+    from tests.collector.conftest import make_collector
+
+    built = make_collector(sqlite_url, clock, integration_overrides={"webshop": ("high", "organisation")})
+    check = failing("integration:webshop", "http", integration="webshop")
+    send(built, "acme", [check])
+    send(built, "acme", [check])
+    other = failing("integration:erp-sync", "http", integration="erp-sync")
+    send(built, "acme", [other])
+    send(built, "acme", [other])
+    assert [(ticket.subject.split(":")[1].strip(), ticket.priority) for ticket in tickets(built)] == [
+        ("integration", "A"),
+        ("integration", "C"),
+    ]
+    built.engine.dispose()
+
+
+def test_http_probe_tells_up_from_down() -> None:
+    from collector.monitoring import http_probe
+    from demo.sinks import WebhookReceiver
+    from tests.support.components import free_port
+
+    receiver = WebhookReceiver().start()
+    try:
+        assert http_probe(receiver.url + "/", 2.0)
+    finally:
+        receiver.stop()
+    assert not http_probe(f"http://127.0.0.1:{free_port()}/", 2.0)

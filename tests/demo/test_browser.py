@@ -20,7 +20,7 @@ ARGS = [
 
 def test_form_queue_and_acknowledge_in_a_real_browser(played: Played) -> None:
     chromium = require_binary("chromium", "/usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     stack = played.stack
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -53,10 +53,12 @@ def test_form_queue_and_acknowledge_in_a_real_browser(played: Played) -> None:
             page.get_by_label("Wachtwoord").fill(stack.staff_password)
             page.get_by_role("button", name="Aanmelden").click()
             row = page.locator("#queue tr", has_text=number)
-            assert row.count() == 1 and "A" in row.inner_text()
+            expect(row).to_have_count(1)  # waits for the sign-in to land on the queue
+            assert "A" in row.inner_text()
             page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
             row.get_by_role("link", name=number).click()
             page.get_by_role("button", name="Page bevestigen").click()
+            expect(page.get_by_text("page acknowledged")).to_be_visible()  # the action landed
             page.screenshot(path=str(ARTIFACTS / "acknowledged.png"), full_page=True)
         finally:
             browser.close()
