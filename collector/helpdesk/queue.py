@@ -38,13 +38,14 @@ def sla_view(row: Any, now: datetime) -> SlaView:
 
 
 def human(span: timedelta | None) -> str:
+    """A span without its sign: the page says "left" or "overdue" beside it."""
     if span is None:
         return "-"
     minutes = int(abs(span).total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     text = (f"{days}d " if days else "") + (f"{hours}h " if hours or days else "") + f"{mins}m"
-    return text if span >= timedelta(0) else f"-{text}"
+    return text
 
 
 def sort_key(view: SlaView) -> tuple[int, float]:

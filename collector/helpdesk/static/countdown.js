@@ -6,7 +6,7 @@
   function human(minutes) {
     var m = Math.abs(minutes), d = Math.floor(m / 1440), h = Math.floor((m % 1440) / 60), r = m % 60;
     var text = (d ? d + "d " : "") + (h || d ? h + "h " : "") + r + "m";
-    return minutes < 0 ? "-" + text : text;
+    return text;  // the label beside it says "left" or "overdue"
   }
   function tick() {
     var nodes = document.querySelectorAll("[data-remaining-seconds]");
