@@ -47,6 +47,8 @@ class SmtpSettings:
         return (
             f"{scheme}://{credentials}{self.host}:{self.port}"
             f"?from={quote(self.sender, safe='@')}&to={quote(address, safe='@')}&mode={self.mode}"
+            # RFC 3834: machines (our own intake, customers' auto-responders) never answer this mail.
+            "&+Auto-Submitted=auto-generated"
         )
 
 

@@ -6,15 +6,17 @@ customer, optional), and either `impact` + `scope` or a `severity` mapped below.
 
 from __future__ import annotations
 
+import hmac
 import logging
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Header, HTTPException
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Connection, select
 
 from collector import tables as t
 from collector.after_commit import transaction
+from collector.availability_alerts import join_availability
 from collector.contracts import contract_in_force
 from collector.policy.triage import parse_impact, parse_scope
 from collector.routing import RoutingEvent
@@ -51,7 +53,17 @@ class AmWebhook(BaseModel):
 
 
 def register_alertmanager(app: FastAPI, collector: Collector) -> None:
-    @app.post("/api/v1/alertmanager")
+    expected = collector.config.server.alertmanager_token
+
+    def authorised(authorization: str = Header(default="")) -> None:
+        """With `server.alertmanager_token` set, Alertmanager must send it (http_config.authorization)."""
+        if expected is None:
+            return
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
+            raise HTTPException(401, "send the Alertmanager token as 'Authorization: Bearer <token>'")
+
+    @app.post("/api/v1/alertmanager", dependencies=[Depends(authorised)])
     def alertmanager_webhook(payload: AmWebhook) -> dict[str, Any]:
         results = []
         with transaction(collector.engine) as conn:
@@ -86,6 +98,18 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
     ).first()
     name = alert.labels.get("alertname", "alert")
     summary = alert.annotations.get("summary") or alert.annotations.get("description") or ""
+    joined = join_availability(
+        conn,
+        collector.monitor,
+        customer.id,
+        fingerprint=alert.fingerprint,
+        status=alert.status,
+        labels=alert.labels,
+        summary=summary,
+        classification=_classify(alert.labels),
+    )
+    if joined is not None:
+        return joined  # one outage, one ticket: the instance's availability condition carries it
     if alert.status == "resolved":
         if open_ticket is None:
             return {"fingerprint": alert.fingerprint, "result": "nothing open"}

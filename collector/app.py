@@ -28,7 +28,15 @@ from collector.api_models import (
 )
 from collector.api_reports import make_report_endpoint
 from collector.contracts import ContractFileError, apply_contracts, contract_in_force, parse_contracts
-from collector.maintenance import MaintenanceError, add_window, list_windows, remove_window, silence
+from collector.maintenance import (
+    MaintenanceError,
+    add_window,
+    list_silences,
+    list_windows,
+    remove_window,
+    silence,
+    unsilence,
+)
 from collector.report_schema import warm_up
 from collector.service import Collector
 from collector.tickets import NewTicket, TicketError
@@ -372,6 +380,30 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
         except MaintenanceError as exc:
             raise _bad(exc, 404 if "does not exist" in str(exc) else 422) from None
         return {"silenced": True}
+
+    @app.delete("/api/v1/conditions/{condition_id}/silence")
+    def unsilence_condition(condition_id: int) -> dict[str, bool]:
+        with transaction(collector.engine) as conn:
+            if not unsilence(conn, condition_id):
+                raise HTTPException(404, f"condition {condition_id} does not exist or is not silenced")
+        return {"removed": True}
+
+    @app.get("/api/v1/silences")
+    def silences() -> list[dict[str, Any]]:
+        with collector.engine.connect() as conn:
+            rows = list_silences(conn, collector.clock.now())
+        return [
+            {
+                "condition": r.id,
+                "customer": r.customer,
+                "instance": r.instance,
+                "check": r.check_key,
+                "state": r.state,
+                "until": iso(r.silenced_until),
+                "reason": r.silence_reason,
+            }
+            for r in rows
+        ]
 
     from collector.alertmanager import register_alertmanager
 

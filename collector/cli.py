@@ -1,4 +1,5 @@
-"""`prioritysupport collector ...`: serve, migrate, worker, load-contracts, enroll-agent, prune, maintenance.
+"""`prioritysupport collector ...`: serve, migrate, worker, load-contracts, enroll-agent, prune, maintenance,
+silence.
 
 Only typer, rich and the standard library at module level: the heavy imports happen inside each command.
 """
@@ -22,6 +23,10 @@ maintenance_app = typer.Typer(
     help="Maintenance windows: monitoring records but opens and pages nothing.", no_args_is_help=True
 )
 collector_app.add_typer(maintenance_app, name="maintenance")
+silence_app = typer.Typer(
+    help="Silences: one condition records but opens and pages nothing until the end.", no_args_is_help=True
+)
+collector_app.add_typer(silence_app, name="silence")
 
 ConfigOption = Annotated[
     Path | None, typer.Option("--config", "-c", help="collector.toml (defaults apply when omitted)")
@@ -95,6 +100,7 @@ def serve_command(
     import uvicorn
 
     from collector.app import create_app
+    from collector.config import ConfigError
     from collector.database import make_engine
     from collector.delivery import build_delivery_worker
     from collector.service import build_collector
@@ -105,7 +111,10 @@ def serve_command(
     engine = make_engine(settings.database_url, background_checkpoints=True)
     collector = build_collector(settings, engine=engine)
     if settings.server.run_worker and not no_worker:
-        worker = build_delivery_worker(collector)
+        try:
+            worker = build_delivery_worker(collector)
+        except ConfigError as exc:
+            _fail(str(exc), 2)
         if worker is not None:
             collector.extras["delivery_worker"] = worker
     app = create_app(collector)
@@ -126,6 +135,7 @@ def worker_command(config: ConfigOption = None) -> None:
     import signal
     import threading
 
+    from collector.config import ConfigError
     from collector.delivery import build_delivery_worker
     from collector.service import build_collector
 
@@ -133,7 +143,10 @@ def worker_command(config: ConfigOption = None) -> None:
     _logging()
     engine = _engine(settings)
     collector = build_collector(settings, engine=engine)
-    worker = build_delivery_worker(collector)
+    try:
+        worker = build_delivery_worker(collector)
+    except ConfigError as exc:
+        _fail(str(exc), 2)
     if worker is None:
         _fail("no notification channels are configured: set [notifications] apprise_config or smtp_host")
     stop = threading.Event()
@@ -294,3 +307,73 @@ def maintenance_remove(
     if not removed:
         _fail(f"maintenance window {window_id} does not exist", 2)
     typer.echo(f"maintenance window {window_id} removed")
+
+
+ConditionArgument = Annotated[str, typer.Argument(help="condition id, or customer/instance/check")]
+
+
+@silence_app.command("add")
+def silence_add(
+    condition: ConditionArgument,
+    until: Annotated[str, typer.Option(help="end, ISO 8601 with offset")],
+    reason: Annotated[str, typer.Option(help="why (required)")],
+    config: ConfigOption = None,
+) -> None:
+    """Silence one condition until a time."""
+    from collector.maintenance import MaintenanceError, find_condition, silence
+
+    settings = _config(config)
+    engine = _engine(settings)
+    ends = _instant(until, "--until")
+    try:
+        with engine.begin() as conn:
+            condition_id = find_condition(conn, condition)
+            silence(conn, condition_id, ends, reason)
+    except MaintenanceError as exc:
+        _fail(str(exc), 2)
+    typer.echo(f"condition {condition_id} silenced until {ends.isoformat()}")
+
+
+@silence_app.command("list")
+def silence_list(config: ConfigOption = None) -> None:
+    """Show the silences in force."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from collector.clock_setup import clock_from_settings
+    from collector.maintenance import list_silences
+
+    settings = _config(config)
+    engine = _engine(settings)
+    with engine.connect() as conn:
+        rows = list_silences(conn, clock_from_settings(settings.clock).now())
+    table = Table("id", "customer", "instance", "check", "state", "until", "reason")
+    for row in rows:
+        table.add_row(
+            str(row.id),
+            row.customer,
+            row.instance,
+            row.check_key,
+            row.state,
+            row.silenced_until.isoformat(),
+            row.silence_reason or "",
+        )
+    Console(width=200).print(table)
+
+
+@silence_app.command("remove")
+def silence_remove(condition: ConditionArgument, config: ConfigOption = None) -> None:
+    """End a condition's silence now."""
+    from collector.maintenance import MaintenanceError, find_condition, unsilence
+
+    settings = _config(config)
+    engine = _engine(settings)
+    try:
+        with engine.begin() as conn:
+            condition_id = find_condition(conn, condition)
+            removed = unsilence(conn, condition_id)
+    except MaintenanceError as exc:
+        _fail(str(exc), 2)
+    if not removed:
+        _fail(f"condition {condition} is not silenced (see 'prioritysupport collector silence list')", 2)
+    typer.echo(f"silence of condition {condition_id} removed")

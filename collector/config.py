@@ -6,7 +6,10 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collector.routing import Rule
 
 
 class ConfigError(ValueError):
@@ -19,6 +22,8 @@ class ServerSettings:
     port: int = 8480
     max_report_bytes: int = 1_048_576
     run_worker: bool = True
+    # Optional: the Alertmanager webhook then needs `Authorization: Bearer <this>` (at least 16 characters).
+    alertmanager_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -70,11 +75,19 @@ class CollectorConfig:
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     base_dir: Path = field(default_factory=Path.cwd)
+    # [[routing.rules]]: replaces collector.routing.DEFAULT_RULES when given (collector/routing_config.py)
+    routing_rules: tuple[Rule, ...] | None = None
 
 
 _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "database": {"url": str},
-    "server": {"host": str, "port": int, "max_report_bytes": int, "run_worker": bool},
+    "server": {
+        "host": str,
+        "port": int,
+        "max_report_bytes": int,
+        "run_worker": bool,
+        "alertmanager_token": str,
+    },
     "clock": {"mode": str, "start": (datetime, str), "factor": (int, float)},
     "monitoring": {
         "agent_interval_seconds": int,
@@ -86,6 +99,7 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "integration_overrides": dict,
     },
     "retention": {"raw_report_days": int},
+    "routing": {"rules": list},
     "notifications": {
         "apprise_config": str,
         "smtp_host": str,
@@ -152,6 +166,8 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
         raise ConfigError("server.port must be between 1 and 65535")
     if server.max_report_bytes < 1024:
         raise ConfigError("server.max_report_bytes must be at least 1024")
+    if server.alertmanager_token is not None and len(server.alertmanager_token) < 16:
+        raise ConfigError("server.alertmanager_token must be at least 16 characters long")
     clock_raw = dict(data.get("clock", {}))
     try:
         start = _parse_start(clock_raw.pop("start", None))
@@ -194,8 +210,17 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
     url = data.get("database", {}).get("url", "sqlite:///var/collector.db")
     if not url.startswith(("sqlite://", "postgresql+psycopg://")):
         raise ConfigError("database.url must start with sqlite:/// or postgresql+psycopg://")
+    routing_rules = None
+    if "rules" in data.get("routing", {}):
+        from collector.routing_config import RoutingConfigError, parse_rules
+
+        try:
+            routing_rules = parse_rules(data["routing"]["rules"])
+        except RoutingConfigError as exc:
+            raise ConfigError(str(exc)) from None
     return CollectorConfig(
         database_url=_resolve_sqlite(url, base_dir),
+        routing_rules=routing_rules,
         server=server,
         clock=clock,
         monitoring=monitoring,

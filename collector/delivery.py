@@ -5,15 +5,26 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from alerts.channels import ChannelBook, SmtpSettings
-from alerts.oncall import load_rota
+from alerts.channels import ChannelBook, ChannelConfigError, SmtpSettings
+from alerts.oncall import RotaError, load_rota
 from alerts.worker import DeliveryWorker
+from collector.config import ConfigError
 from collector.service import Collector
 
 log = logging.getLogger("prioritysupport.collector")
 
 
 def build_delivery_worker(collector: Collector) -> DeliveryWorker | None:
+    """The worker for the configured channels; ConfigError (naming the key) when a file cannot be used."""
+    try:
+        return _build(collector)
+    except RotaError as exc:
+        raise ConfigError(f"notifications.rota: {exc}") from None
+    except ChannelConfigError as exc:
+        raise ConfigError(f"notifications.apprise_config: {exc}") from None
+
+
+def _build(collector: Collector) -> DeliveryWorker | None:
     settings = collector.config.notifications
     smtp = (
         SmtpSettings(host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_sender)

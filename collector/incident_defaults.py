@@ -6,7 +6,7 @@ agent put on the check, then this table. Disk checks use their value (percent us
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -29,6 +29,7 @@ BY_KIND: Mapping[str, Classification] = {
     "http": HIGH_ORG,
     "tcp": HIGH_ORG,
     "unreachable": HIGH_ORG,
+    "availability": HIGH_ORG,  # the grouped availability condition (collector/condition_groups.py)
     "read": MEDIUM_ORG,
     "latency": MEDIUM_ORG,
     "host": MEDIUM_ORG,
@@ -63,3 +64,17 @@ def classify(
     if kind == "disk":
         return HIGH_ORG if value is not None and value >= DISK_CRITICAL_PERCENT else MEDIUM_ORG
     return BY_KIND.get(kind, FALLBACK)
+
+
+def matrix_priority(classification: Classification) -> str:
+    """The incident matrix priority (A-D) of a classification."""
+    from collector.policy.triage import Category, parse_impact, parse_scope, priority_for
+
+    impact, scope = parse_impact(classification.impact), parse_scope(classification.scope)
+    return priority_for(Category.INCIDENT, impact, scope).value
+
+
+def worst(classifications: Iterable[Classification]) -> Classification | None:
+    """The classification with the most urgent matrix priority (A before D); the first one on a tie."""
+    ranked = sorted(enumerate(classifications), key=lambda pair: (matrix_priority(pair[1]), pair[0]))
+    return ranked[0][1] if ranked else None

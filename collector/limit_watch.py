@@ -130,6 +130,7 @@ class LimitWatch:
                         "usage": usage,
                         "limit": limit,
                         "event": event.value,
+                        "state": new.state.value,  # near or over: the warning's wording (ok after back_under)
                         "current_package": contract.package,
                         "package": advice or "custom quote",
                         "summary": f"{metric} {usage} against a limit of {limit} ({event.value})",

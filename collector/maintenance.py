@@ -85,3 +85,58 @@ def silence(conn: Connection, condition_id: int, until: datetime, reason: str) -
     )
     if not result.rowcount:
         raise MaintenanceError(f"condition {condition_id} does not exist")
+
+
+def list_silences(conn: Connection, now: datetime) -> list[Row[Any]]:
+    """Conditions silenced until after `now`, with their customer, instance and check."""
+    c, i, cu = t.conditions, t.instances, t.customers
+    return list(
+        conn.execute(
+            select(
+                c.c.id,
+                cu.c.key.label("customer"),
+                i.c.name.label("instance"),
+                c.c.check_key,
+                c.c.state,
+                c.c.silenced_until,
+                c.c.silence_reason,
+            )
+            .join(i, i.c.id == c.c.instance_id)
+            .join(cu, cu.c.id == i.c.customer_id)
+            .where(c.c.silenced_until > now)
+            .order_by(c.c.silenced_until)
+        )
+    )
+
+
+def unsilence(conn: Connection, condition_id: int) -> bool:
+    """End a condition's silence now; False when the condition is unknown or was not silenced."""
+    result = conn.execute(
+        update(t.conditions)
+        .where((t.conditions.c.id == condition_id) & t.conditions.c.silenced_until.is_not(None))
+        .values(silenced_until=None, silence_reason=None)
+    )
+    return bool(result.rowcount)
+
+
+def find_condition(conn: Connection, target: str) -> int:
+    """A condition by id, or by `customer/instance/check` (how people name it)."""
+    if target.isdigit():
+        return int(target)
+    parts = target.split("/", 2)
+    if len(parts) != 3 or not all(parts):
+        raise MaintenanceError(f"name the condition by its id or as customer/instance/check, got {target!r}")
+    customer, instance, check = parts
+    found = conn.execute(
+        select(t.conditions.c.id)
+        .join(t.instances, t.instances.c.id == t.conditions.c.instance_id)
+        .join(t.customers, t.customers.c.id == t.instances.c.customer_id)
+        .where(
+            (t.customers.c.key == customer)
+            & (t.instances.c.name == instance)
+            & (t.conditions.c.check_key == check)
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise MaintenanceError(f"no condition {target!r}: the agent has not reported that check yet")
+    return int(found)

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Engine, Integer, cast, func, select
+from sqlalchemy import Engine, func, select
 
 from alerts.clock import Clock
 from collector import tables as t
@@ -44,6 +44,24 @@ class IngestMetrics:
         self.batch_seconds.observe(seconds)
 
 
+PRIORITIES = ("A", "B", "C", "D")
+TARGETS = ("response", "resolution")
+
+
+class TicketMetrics:
+    """Observed as tickets change (per process): the business time to the first response."""
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.response_business_seconds = Histogram(
+            "prioritysupport_ticket_response_business_seconds",
+            "Business time (the SLA's calendar) from registration to the first response.",
+            ("customer", "priority"),
+            # 15 min, 30 min, 1 h, 2 h, 4 h, 1, 2 and 4 working days of 8 h
+            buckets=(900, 1800, 3600, 7200, 14400, 28800, 57600, 115200),
+            registry=registry,
+        )
+
+
 class DatabaseGauges(Collector):
     """Tickets, breaches, agent silence and limits, computed when Prometheus scrapes."""
 
@@ -54,17 +72,23 @@ class DatabaseGauges(Collector):
     def describe(self) -> list[Any]:
         return []  # no values at registration time: do not query the database then
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         now = self.clock.now()
         open_tickets = GaugeMetricFamily(
             "prioritysupport_tickets_open",
             "Open tickets by customer and priority.",
             labels=["customer", "priority"],
         )
-        breaches = GaugeMetricFamily(
+        at_risk = GaugeMetricFamily(
+            "prioritysupport_tickets_at_risk",
+            "Open tickets past the pre-breach point (75% of the response target) without a first response.",
+            labels=["customer", "priority"],
+        )
+        # From the append-only breach events, so every replica and every restart tells the same count.
+        breaches = CounterMetricFamily(
             "prioritysupport_sla_breaches",
-            "Tickets with a breached target, by customer and target.",
-            labels=["customer", "target"],
+            "SLA targets breached, by customer, target (response, resolution) and priority.",
+            labels=["customer", "target", "priority"],
         )
         last_seen = GaugeMetricFamily(
             "prioritysupport_agent_last_seen_age_seconds",
@@ -90,17 +114,35 @@ class DatabaseGauges(Collector):
                 .group_by(customer_key, t.tickets.c.priority)
             ):
                 open_tickets.add_metric([key, priority], count)
-            for key, response, resolution in conn.execute(
-                select(
-                    customer_key,
-                    func.sum(cast(t.tickets.c.response_breached, Integer)),
-                    func.sum(cast(t.tickets.c.resolution_breached, Integer)),
-                )
+            # Every customer gets every series (zero until something happens): rules and panels see them.
+            keys = list(conn.execute(select(customer_key)).scalars())
+            risky = {(key, priority): 0 for key in keys for priority in PRIORITIES}
+            breached = {(key, target, p): 0 for key in keys for target in TARGETS for p in PRIORITIES}
+            for key, priority, count in conn.execute(
+                select(customer_key, t.tickets.c.priority, func.count())
                 .join(t.customers, t.customers.c.id == t.tickets.c.customer_id)
-                .group_by(customer_key)
+                .where(
+                    t.tickets.c.state.in_(OPEN_STATES)
+                    & t.tickets.c.first_response_at.is_(None)
+                    & (t.tickets.c.prebreach_at <= now)
+                )
+                .group_by(customer_key, t.tickets.c.priority)
             ):
-                breaches.add_metric([key, "response"], response or 0)
-                breaches.add_metric([key, "resolution"], resolution or 0)
+                risky[(key, priority)] = count
+            for key, priority, body, count in conn.execute(
+                select(customer_key, t.tickets.c.priority, t.ticket_events.c.body, func.count())
+                .select_from(t.ticket_events)
+                .join(t.tickets, t.tickets.c.id == t.ticket_events.c.ticket_id)
+                .join(t.customers, t.customers.c.id == t.tickets.c.customer_id)
+                .where(t.ticket_events.c.kind == "breach")
+                .group_by(customer_key, t.tickets.c.priority, t.ticket_events.c.body)
+            ):
+                target = str(body).split(" ", 1)[0]  # "response target breached"
+                breached[(key, target, priority)] = count
+            for labels, value in risky.items():
+                at_risk.add_metric(list(labels), value)
+            for counted, value in breached.items():
+                breaches.add_metric(list(counted), value)
             for key, name, seen in conn.execute(
                 select(customer_key, t.instances.c.name, t.instances.c.last_report_at).join(
                     t.customers, t.customers.c.id == t.instances.c.customer_id
@@ -119,4 +161,4 @@ class DatabaseGauges(Collector):
                 usage.add_metric([key, metric], used)
                 if allowed is not None:
                     limit.add_metric([key, metric], allowed)
-        yield from (open_tickets, breaches, last_seen, usage, limit)
+        yield from (open_tickets, at_risk, breaches, last_seen, usage, limit)

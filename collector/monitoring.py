@@ -1,4 +1,7 @@
-"""From checks to incident tickets: conditions per (instance, check), damping, flips, one ticket each."""
+"""From checks to incident tickets: conditions per (instance, check), damping, flips, one ticket each.
+
+Checks that describe one outage are grouped (collector/condition_groups.py): the group condition opens the
+ticket; its members keep their rows and flips but open nothing."""
 
 from __future__ import annotations
 
@@ -13,17 +16,30 @@ from sqlalchemy import Connection, Row, select, update
 from alerts.clock import Clock
 from collector import hot_sql
 from collector import tables as t
+from collector.condition_groups import (
+    ALERTMANAGER_AVAILABILITY_PREFIX,
+    AVAILABILITY,
+    GROUPS,
+    PROBE_KEY,
+    ConditionGroup,
+    MemberStatus,
+    failing_member_rows,
+    group_of,
+    quieted_by,
+    verdict,
+)
 from collector.conditions import ConditionState, Transition, step
 from collector.config import MonitoringSettings
 from collector.contracts import contract_in_force
-from collector.incident_defaults import Classification, classify
+from collector.incident_defaults import Classification, classify, matrix_priority, worst
 from collector.maintenance import in_maintenance
 from collector.routing import Router, RoutingEvent
 from collector.tickets import OPEN_STATES, NewTicket, TicketService
 
 log = logging.getLogger("prioritysupport.collector")
 
-PROBE_KEY = "collector.probe"
+__all__ = ["PROBE_KEY", "Monitor", "Observation", "http_probe", "observations_from_report"]
+
 Probe = Callable[[str, float], bool]  # (url, timeout seconds) -> the instance answered
 
 
@@ -101,13 +117,69 @@ class Monitor:
         rows = known if known is not None else hot_sql.conditions_of(conn, instance_id)
         existing = {row.check_key: row for row in rows}
         wrote = False
+        # Groups first, so a check quieted by its group sees this report's group state.
+        for group in GROUPS:
+            wrote = self._observe_group(conn, instance_id, group, observations, existing, now) or wrote
         for obs in observations:
             row = existing.get(obs.key)
             if row is None and obs.status != "failing":
                 continue  # healthy and never failed: nothing to remember
-            self._apply(conn, instance_id, row, obs, now)
+            is_member = group_of(obs.key) is not None
+            self._apply(conn, instance_id, row, obs, now, opens_tickets=not is_member)
             wrote = True
         return wrote
+
+    def _observe_group(
+        self,
+        conn: Connection,
+        instance_id: int,
+        group: ConditionGroup,
+        observations: list[Observation],
+        existing: Mapping[str, hot_sql.ConditionHead],
+        now: datetime,
+    ) -> bool:
+        members = [obs for obs in observations if group.has_member(obs.key)]
+        row = existing.get(group.key)
+        failing = [obs for obs in members if obs.status == "failing"]
+        if not members or (row is None and not failing):
+            return False  # the hot path: healthy and never failed, nothing to remember
+        states = {key: head.state for key, head in existing.items()}
+        result = verdict(
+            group,
+            [MemberStatus(obs.key, obs.status, obs.detail) for obs in members],
+            failing_member_rows(group, states, (obs.key for obs in members)),
+        )
+        if result.status == "unknown":
+            return False  # unknown changes nothing
+        needed = min((self._failures_needed(obs) for obs in failing), default=1)
+        combined = Observation(group.key, group.kind, result.status, detail=result.detail)
+        self._apply(
+            conn,
+            instance_id,
+            row,
+            combined,
+            now,
+            needed=needed,
+            classification=worst(self._classify(obs) for obs in failing),
+        )
+        return True
+
+    def _failures_needed(self, obs: Observation) -> int:
+        # The probe and Alertmanager have damped already (silent intervals, the alert's `for`).
+        if obs.key == PROBE_KEY or obs.key.startswith(ALERTMANAGER_AVAILABILITY_PREFIX):
+            return 1
+        return self.settings.failures_needed(obs.kind)
+
+    def _classify(self, obs: Observation) -> Classification:
+        return classify(
+            obs.kind,
+            value=obs.value,
+            integration=obs.integration,
+            agent_impact=obs.impact,
+            agent_scope=obs.scope,
+            check_override=self.check_overrides.get(obs.key),
+            integration_overrides=self.integration_overrides,
+        )
 
     def _apply(
         self,
@@ -116,11 +188,14 @@ class Monitor:
         row: hot_sql.ConditionHead | None,
         obs: Observation,
         now: datetime,
+        *,
+        needed: int | None = None,
+        classification: Classification | None = None,
+        opens_tickets: bool = True,
     ) -> None:
         state = ConditionState(row.state) if row else ConditionState.OK
         count = row.consecutive_failures if row else 0
-        needed = 1 if obs.key == PROBE_KEY else self.settings.failures_needed(obs.kind)
-        result = step(state, count, obs.status, needed)
+        result = step(state, count, obs.status, needed if needed is not None else self._failures_needed(obs))
         if row is None:
             condition_id = conn.execute(
                 t.conditions.insert()
@@ -164,22 +239,15 @@ class Monitor:
                 )
             )
         if result.state is ConditionState.FAILING:
-            classification = classify(
-                obs.kind,
-                value=obs.value,
-                integration=obs.integration,
-                agent_impact=obs.impact,
-                agent_scope=obs.scope,
-                check_override=self.check_overrides.get(obs.key),
-                integration_overrides=self.integration_overrides,
-            )
+            classification = classification or self._classify(obs)
             conn.execute(
                 update(t.conditions)
                 .where(t.conditions.c.id == condition_id)
                 .values(impact=classification.impact, scope=classification.scope)
             )
-            self.ensure_ticket(conn, condition_id, reopened=result.transition is Transition.OPENED)
-        elif result.transition is Transition.RECOVERED:
+            if opens_tickets:
+                self.ensure_ticket(conn, condition_id, reopened=result.transition is Transition.OPENED)
+        elif result.transition is Transition.RECOVERED and opens_tickets:
             self._recovered(conn, condition_id, obs.detail)
 
     # -- tickets -----------------------------------------------------------------------------------------
@@ -192,6 +260,8 @@ class Monitor:
             .join(t.instances, t.instances.c.id == t.conditions.c.instance_id)
             .where(t.conditions.c.id == condition_id)
         ).one()
+        if group_of(cond.check_key) is not None:
+            return None  # a member of a group: the group's condition carries the ticket
         if cond.ticket_id is not None:
             ticket = conn.execute(select(t.tickets).where(t.tickets.c.id == cond.ticket_id)).first()
             if ticket is not None and ticket.state in OPEN_STATES:
@@ -199,7 +269,11 @@ class Monitor:
                     self.tickets.event(
                         conn, ticket.id, "condition", f"{cond.check_key} failing again: {cond.detail or ''}"
                     )
+                self._note_more_urgent(conn, ticket, cond)
                 return str(ticket.number)
+        quieting = quieted_by(cond.check_key)
+        if quieting is not None and self._group_failing(conn, cond.instance_id, quieting):
+            return None  # e.g. "slow" while the instance is down: the outage's ticket covers it
         if cond.silenced_until is not None and cond.silenced_until > now:
             return None
         if in_maintenance(conn, cond.customer_id, cond.instance_id, now):
@@ -227,6 +301,36 @@ class Monitor:
             update(t.conditions).where(t.conditions.c.id == condition_id).values(ticket_id=opened.ticket_id)
         )
         return opened.number
+
+    def _note_more_urgent(self, conn: Connection, ticket: Row[Any], cond: Row[Any]) -> None:
+        """An open ticket whose condition got worse (an outage spreading to a worse member, a disk going from
+        90% to 97%) gets one note proposing the more urgent priority: staff reassess, monitoring never
+        silently changes an assessed ticket."""
+        if not (cond.impact and cond.scope and ticket.priority):
+            return
+        proposed = matrix_priority(Classification(cond.impact, cond.scope))
+        if proposed >= ticket.priority:
+            return
+        prefix = f"{cond.check_key} now has matrix priority {proposed}"
+        noted = conn.execute(
+            select(t.ticket_events.c.id).where(
+                (t.ticket_events.c.ticket_id == ticket.id)
+                & (t.ticket_events.c.kind == "condition")
+                & t.ticket_events.c.body.startswith(prefix, autoescape=True)
+            )
+        ).first()
+        if noted is None:
+            body = f"{prefix} ({cond.detail or ''}); the ticket has {ticket.priority}: reassess"
+            self.tickets.event(conn, ticket.id, "condition", body, actor="monitoring")
+
+    def _group_failing(self, conn: Connection, instance_id: int, group: ConditionGroup) -> bool:
+        """The group fails, or has started to (a failing report still being damped)."""
+        row = conn.execute(
+            select(t.conditions.c.state, t.conditions.c.consecutive_failures).where(
+                (t.conditions.c.instance_id == instance_id) & (t.conditions.c.check_key == group.key)
+            )
+        ).first()
+        return row is not None and (row.state == ConditionState.FAILING.value or row.consecutive_failures > 0)
 
     def _recovered(self, conn: Connection, condition_id: int, detail: str | None) -> None:
         cond = conn.execute(
@@ -327,6 +431,48 @@ class Monitor:
                 )
             ],
         )
+
+    def alert(
+        self,
+        conn: Connection,
+        instance_id: int,
+        fingerprint: str,
+        *,
+        firing: bool,
+        detail: str,
+        classification: Classification,
+    ) -> str | None:
+        """An Alertmanager alert about an instance's availability joins its availability condition, so one
+        outage keeps one ticket whichever source saw it first. Returns that condition's ticket number."""
+        key = f"{ALERTMANAGER_AVAILABILITY_PREFIX}{fingerprint}"[:200]
+        self.observe(
+            conn,
+            instance_id,
+            [
+                Observation(
+                    key,
+                    "alertmanager",
+                    "failing" if firing else "ok",
+                    detail=detail,
+                    impact=classification.impact,
+                    scope=classification.scope,
+                )
+            ],
+        )
+        return self.condition_ticket(conn, instance_id, AVAILABILITY.key)
+
+    def condition_ticket(self, conn: Connection, instance_id: int, check_key: str) -> str | None:
+        """The number of the open ticket a condition carries, if any."""
+        number = conn.execute(
+            select(t.tickets.c.number)
+            .join(t.conditions, t.conditions.c.ticket_id == t.tickets.c.id)
+            .where(
+                (t.conditions.c.instance_id == instance_id)
+                & (t.conditions.c.check_key == check_key)
+                & t.tickets.c.state.in_(OPEN_STATES)
+            )
+        ).scalar()
+        return str(number) if number is not None else None
 
     def agent_back(self, conn: Connection, instance_id: int) -> None:
         """A report arrived from an instance marked silent: its outside-probe condition recovers."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from prometheus_client import CollectorRegistry
@@ -25,10 +26,10 @@ from collector.group_commit import GroupCommitWriter
 from collector.incident_defaults import Classification
 from collector.ingest import IncomingReport, ReportStore, store_batch
 from collector.limit_watch import LimitWatch
-from collector.metrics import DatabaseGauges, IngestMetrics
+from collector.metrics import DatabaseGauges, IngestMetrics, TicketMetrics
 from collector.monitoring import Monitor, Probe, http_probe
 from collector.odoo_versions import VersionWatch
-from collector.routing import Router, RoutingEvent
+from collector.routing import DEFAULT_RULES, Router, RoutingEvent
 from collector.tickets import TicketOpened, TicketService
 
 log = logging.getLogger("prioritysupport.collector")
@@ -159,7 +160,12 @@ def build_collector(
     outbox = Outbox(
         engine, clock, metrics=DeliveryMetrics(registry), ack_signer=signer, public_url=settings.public_url
     )
-    router = Router(clock, outbox.enqueue, paged_lookup=outbox.paged_recipients)
+    router = Router(
+        clock,
+        outbox.enqueue,
+        rules=config.routing_rules or DEFAULT_RULES,
+        paged_lookup=outbox.paged_recipients,
+    )
 
     def on_opened(conn: Connection, opened: TicketOpened) -> None:
         router.route(conn, opened_event(conn, opened, clock))
@@ -168,7 +174,18 @@ def build_collector(
         # Staff acting on a ticket acknowledges its page; alerts/ opens its own transaction for that.
         after_commit(conn, lambda: outbox.acknowledge(number, actor, via="ticket"))
 
-    tickets = TicketService(clock, on_opened=on_opened, on_staff_action=on_staff_action)
+    ticket_metrics = TicketMetrics(registry)
+
+    def on_first_response(conn: Connection, ticket: Any, business: timedelta) -> None:
+        key = conn.execute(
+            select(t.customers.c.key).where(t.customers.c.id == ticket.customer_id)
+        ).scalar_one()
+        histogram = ticket_metrics.response_business_seconds.labels(key, ticket.priority)
+        after_commit(conn, lambda: histogram.observe(business.total_seconds()))  # only what was committed
+
+    tickets = TicketService(
+        clock, on_opened=on_opened, on_staff_action=on_staff_action, on_first_response=on_first_response
+    )
     monitor = Monitor(
         clock,
         config.monitoring,

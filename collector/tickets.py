@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Row, select, update
 
 from alerts.clock import Clock
 from collector import tables as t
-from collector.policy.sla import compute_deadlines, prebreach_at
+from collector.policy.sla import compute_deadlines, default_policy, prebreach_at
 from collector.policy.triage import (
     Category,
     Priority,
@@ -76,6 +76,8 @@ class TicketOpened:
 
 OnOpened = Callable[[Connection, TicketOpened], None]
 OnStaffAction = Callable[[Connection, str, str], None]  # (conn, ticket number, actor)
+# (conn, ticket row before the response, business time from registration to the first response)
+OnFirstResponse = Callable[[Connection, Row[Any], timedelta], None]
 
 
 class TicketService:
@@ -85,10 +87,12 @@ class TicketService:
         *,
         on_opened: OnOpened | None = None,
         on_staff_action: OnStaffAction | None = None,
+        on_first_response: OnFirstResponse | None = None,
     ) -> None:
         self.clock = clock
         self._on_opened = on_opened
         self._on_staff_action = on_staff_action
+        self._on_first_response = on_first_response
 
     # -- creating and reading ---------------------------------------------------------------------------
 
@@ -241,6 +245,8 @@ class TicketService:
         now = self.clock.now()
         if ticket.first_response_at is None:
             self._update(conn, ticket.id, {"first_response_at": now})
+            if self._on_first_response is not None:
+                self._on_first_response(conn, ticket, self.response_business_time(ticket, now))
         self.event(conn, ticket.id, "response", body, actor=actor)
         self._staff_acted(conn, number, actor)
         self.refresh_breaches(conn, ticket_id=ticket.id)
@@ -351,6 +357,12 @@ class TicketService:
             },
         )
         self.refresh_breaches(conn, ticket_id=ticket_id)
+
+    @staticmethod
+    def response_business_time(ticket: Row[Any], at: datetime) -> timedelta:
+        """Time from registration to `at` on the ticket's response calendar (the one its SLA counts in)."""
+        plan = default_policy().plan(Priority(ticket.priority), Category(ticket.category), ticket.premium)
+        return plan.response_clock.elapsed(ticket.registered_at, at)
 
     def refresh_breaches(self, conn: Connection, ticket_id: int | None = None) -> int:
         """Set breach flags as the clock moves (periodic, and after each change); returns new breaches."""

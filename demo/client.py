@@ -17,25 +17,28 @@ class DemoClientError(RuntimeError):
 
 
 class CollectorClient:
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(self, url: str, staff_token: str, timeout: float = 10.0) -> None:
         self.url = url
         self.timeout = timeout
+        # The management API is staff-only: the demo reads it with a staff token, like an operator script.
+        self._api = requests.Session()
+        self._api.headers["Authorization"] = f"Bearer {staff_token}"
 
     # -- JSON API --------------------------------------------------------------------------------------
 
     def tickets(self, customer: str | None = None) -> list[dict[str, Any]]:
         params = {"customer": customer} if customer else {}
-        answer = requests.get(f"{self.url}/api/v1/tickets", params=params, timeout=self.timeout)
+        answer = self._api.get(f"{self.url}/api/v1/tickets", params=params, timeout=self.timeout)
         answer.raise_for_status()
         return list(answer.json())
 
     def ticket(self, number: str) -> dict[str, Any]:
-        answer = requests.get(f"{self.url}/api/v1/tickets/{number}", timeout=self.timeout)
+        answer = self._api.get(f"{self.url}/api/v1/tickets/{number}", timeout=self.timeout)
         answer.raise_for_status()
         return dict(answer.json())
 
     def customer(self, key: str) -> dict[str, Any]:
-        answer = requests.get(f"{self.url}/api/v1/customers/{key}", timeout=self.timeout)
+        answer = self._api.get(f"{self.url}/api/v1/customers/{key}", timeout=self.timeout)
         answer.raise_for_status()
         return dict(answer.json())
 

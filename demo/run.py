@@ -95,7 +95,11 @@ def run_demo(
             )
             scenario = Scenario(stack, clock, Narrator(), pace)
             result = scenario.run()
-            print_summary(console, tickets_with_customers(CollectorClient(stack.url)), stack.feed.snapshot())
+            print_summary(
+                console,
+                tickets_with_customers(CollectorClient(stack.url, stack.staff_token)),
+                stack.feed.snapshot(),
+            )
             if result.missing:
                 console.print(f"Evidence missing for: {', '.join(result.missing)}")
             if not exit_after:

@@ -65,7 +65,7 @@ class Scenario:
         self.clock = clock
         self.say = narrator
         self.pace = pace
-        self.api = CollectorClient(stack.url)
+        self.api = CollectorClient(stack.url, stack.staff_token)
         self.result = ScenarioResult()
         self._mark = 0  # feed index at the start of the current step
         self._stop = threading.Event()

@@ -61,12 +61,14 @@ class DemoStack:
     staff_password: str = field(default_factory=lambda: secrets.token_urlsafe(9))
     feed: Feed = field(init=False)
     url: str = field(init=False, default="")
+    staff_token: str = field(init=False, default="", repr=False)
     collector: Any = field(init=False, default=None)
     mails: Any = field(init=False, default=None)
     webhooks: Any = field(init=False, default=None)
     simulators: dict[str, Any] = field(init=False, default_factory=dict)
     endpoints: dict[str, HealthEndpoint] = field(init=False, default_factory=dict)
     agents: dict[str, subprocess.Popen[bytes]] = field(init=False, default_factory=dict)
+    _port: int = field(init=False, default=0)
     _server: Any = field(init=False, default=None)
     _thread: threading.Thread | None = field(init=False, default=None)
 
@@ -97,6 +99,9 @@ class DemoStack:
             self.simulators[customer.key] = OdooSimulator(
                 version=customer.odoo_version, users=customer.users, portal_users=2, db="demo"
             ).start()
+        # The port is known before the collector is built: pages carry acknowledge links to it.
+        self._port = _free_port()
+        self.url = f"http://127.0.0.1:{self._port}"
         self.collector = self._build_collector()
         self._serve()
         if self.run_agents:
@@ -111,7 +116,7 @@ class DemoStack:
         from collector.database import make_engine, migrate
         from collector.helpdesk.accounts import create_user
         from collector.helpdesk.settings import HelpdeskSettings
-        from collector.helpdesk.tables import metadata as helpdesk_metadata
+        from collector.helpdesk.staff_tokens import create_staff_token
         from collector.service import build_collector
 
         database = self.workdir / "collector.db"
@@ -138,18 +143,23 @@ class DemoStack:
                 sweep_seconds=0.5,
             ),
             notifications=NotificationSettings(
-                smtp_host="127.0.0.1", smtp_port=self.mails.port, smtp_sender=SUPPORT_SENDER
+                smtp_host="127.0.0.1",
+                smtp_port=self.mails.port,
+                smtp_sender=SUPPORT_SENDER,
+                rota=str(oncall),
+                ack_secret=secrets.token_urlsafe(24),
+                public_url=self.url,
             ),
             base_dir=self.workdir,
         )
         engine = make_engine(url, background_checkpoints=True)
         migrate(engine)
         apply_contracts(engine, read_contracts_file(contracts))
-        helpdesk_metadata.create_all(engine, checkfirst=True)
         with engine.begin() as conn:
             create_user(
                 conn, STAFF_USER, self.staff_password, "manager", self.clock.now(), display_name="Demo Staff"
             )
+            self.staff_token = create_staff_token(conn, STAFF_USER, self.clock.now())
         collector = build_collector(config, clock=self.clock, engine=engine)
         rota = load_rota(oncall)
         channels = ChannelBook.from_urls(
@@ -167,12 +177,10 @@ class DemoStack:
 
         from collector.app import create_app
 
-        port = _free_port()
-        self.url = f"http://127.0.0.1:{port}"
         config = uvicorn.Config(
             create_app(self.collector),
             host="127.0.0.1",
-            port=port,
+            port=self._port,
             log_level="warning",
             access_log=False,
             lifespan="on",

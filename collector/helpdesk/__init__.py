@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 
 
 def install_helpdesk(app: FastAPI, collector: Collector, settings: HelpdeskSettings | None = None) -> None:
-    """Add the helpdesk routes to the collector's app (creates the helpdesk tables when missing)."""
+    """Add the helpdesk routes to the collector's app (its tables come with the migrations, 0002)."""
     from collector.helpdesk.wiring import install
 
     install(app, collector, settings)

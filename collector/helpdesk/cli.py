@@ -37,11 +37,8 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 def _engine(config: Path | None) -> object:
     from collector.cli import _config, _engine
-    from collector.helpdesk.tables import metadata
 
-    engine = _engine(_config(config))
-    metadata.create_all(engine, checkfirst=True)
-    return engine
+    return _engine(_config(config))  # migrates a fresh database, refuses one that is behind
 
 
 def add_user(

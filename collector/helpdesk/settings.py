@@ -22,9 +22,9 @@ class HelpdeskSettings:
     form_window_seconds: float = 600.0
     login_attempts: int = 5  # consecutive failures before an account is locked
     lockout_minutes: int = 15
-    # Put the collector's management API (/api/v1/... except agent reports and Alertmanager) behind staff
-    # sign-in or a staff token. Off by default only until the collector's own tests send credentials.
-    protect_management_api: bool = False
+    # The collector's management API (/api/v1/... except agent reports and the Alertmanager webhook) needs
+    # staff sign-in or a staff token. Switch off only for a collector reachable by trusted callers alone.
+    protect_management_api: bool = True
     mail_intake_host: str = "127.0.0.1"
     mail_intake_port: int = 2525
 
@@ -44,7 +44,9 @@ class HelpdeskSettings:
             if secure is None
             else secure.lower() in ("1", "true", "yes"),
             secret_key=get("secret_key") or None,
-            protect_management_api=(protect or "").lower() in ("1", "true", "yes"),
+            protect_management_api=defaults.protect_management_api
+            if protect is None
+            else protect.lower() in ("1", "true", "yes"),
             mail_intake_host=get("mail_intake_host") or defaults.mail_intake_host,
             mail_intake_port=int(port) if port and port.isdigit() else defaults.mail_intake_port,
         )

@@ -11,7 +11,6 @@ from collector.helpdesk.context import Helpdesk, page_environment
 from collector.helpdesk.ratelimit import RateLimiter
 from collector.helpdesk.settings import HelpdeskSettings
 from collector.helpdesk.signing import Signer, load_or_create_secret
-from collector.helpdesk.tables import metadata
 from collector.service import Collector
 
 STATIC = Path(__file__).with_name("static")
@@ -21,7 +20,6 @@ def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | Non
     from collector.helpdesk import api, staff, web
 
     settings = settings or collector.extras.get("helpdesk") or HelpdeskSettings.from_env()
-    metadata.create_all(collector.engine, checkfirst=True)
     secret = settings.secret_key or load_or_create_secret(collector.engine)
     helpdesk = Helpdesk(
         collector=collector,

@@ -1,15 +1,16 @@
-"""Alembic environment: the collector's tables plus those of alerts/ (same database)."""
+"""Alembic environment: the collector's tables plus those of alerts/ and the helpdesk (same database)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import MetaData
 
+from collector.helpdesk.tables import metadata as helpdesk_metadata
 from collector.tables import metadata as collector_metadata
 
 
 def _target_metadata() -> list[MetaData]:
-    targets = [collector_metadata]
+    targets = [collector_metadata, helpdesk_metadata]
     try:
         from alerts.tables import metadata as alerts_metadata
     except ImportError:  # alerts/ not installed yet: its tables come with a later revision

@@ -210,22 +210,23 @@ SLA = Dashboard(
             description="Incidents that page (premium) or go to the support team at once.",
         ),
         Panel(
-            "Breached tickets by target",
+            "Breaches by target",
             (
                 q(
-                    f"max by (customer, target) (prioritysupport_sla_breaches{{{C}}})",
+                    f"sum by (customer, target) (max by (customer, target, priority) "
+                    f"(prioritysupport_sla_breaches_total{{{C}}}))",
                     "{{customer}} {{target}}",
                 ),
             ),
             width=12,
-            description="Tickets whose response or resolution deadline passed; the report has the details.",
+            description="Deadlines passed (a count that only grows); the report has the details.",
         ),
         Panel(
             "New breaches in the selected range",
             (
                 q(
-                    f"sum by (customer, target) "
-                    f"(clamp_min(delta(prioritysupport_sla_breaches{{{C}}}[$__range]), 0))",
+                    f"sum by (customer, target) (max by (customer, target, priority) "
+                    f"(increase(prioritysupport_sla_breaches_total{{{C}}}[$__range])))",
                     "{{customer}} {{target}}",
                     instant=True,
                 ),

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 from alerts.clock import FixedClock
 from collector.config import CollectorConfig, MonitoringSettings
 from collector.contracts import apply_contracts, read_contracts_file
-from collector.database import make_engine, migrate
+from collector.database import make_engine, migrate, writing
 from collector.enrolment import enroll
 from collector.service import Collector, build_collector
 from tests.support.components import free_port, wait_for_port
@@ -71,6 +71,20 @@ def collector(sqlite_url: str, clock: FixedClock) -> Iterator[Collector]:
 def token_for(collector: Collector, customer: str) -> str:
     with collector.engine.begin() as conn:
         return enroll(conn, customer, collector.clock.now())
+
+
+def staff_headers(collector: Collector) -> dict[str, str]:
+    """A staff token (admin) for the management API, which is guarded by default; made once per collector."""
+    from collector.helpdesk.accounts import create_user
+    from collector.helpdesk.staff_tokens import create_staff_token
+
+    if "test_staff_token" not in collector.extras:
+        with writing(collector.engine).begin() as conn:  # IMMEDIATE: waits for a busy writer
+            create_user(conn, "test-admin", "a long test password", "admin", collector.clock.now())
+            collector.extras["test_staff_token"] = create_staff_token(
+                conn, "test-admin", collector.clock.now()
+            )
+    return {"Authorization": f"Bearer {collector.extras['test_staff_token']}"}
 
 
 class LiveServer:

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from collector.service import Collector
-from tests.collector.conftest import LiveServer
+from tests.collector.conftest import LiveServer, staff_headers
 from tests.support.components import free_port, require_binary, wait_for_port
 
 CONFIG = """
@@ -69,6 +69,7 @@ def wait_for(condition: Callable[[], Any], timeout: float = 20.0) -> Any:
 def test_alertmanager_opens_and_resolves_a_ticket(
     collector: Collector, live: LiveServer, alertmanager: str
 ) -> None:
+    staff = staff_headers(collector)
     now = datetime.now(UTC)
     alert = {
         "labels": {
@@ -83,7 +84,7 @@ def test_alertmanager_opens_and_resolves_a_ticket(
     assert httpx.post(f"{alertmanager}/api/v2/alerts", json=[alert]).status_code == 200
 
     def tickets() -> list[dict[str, Any]]:
-        return list(httpx.get(f"{live.url}/api/v1/tickets").json())
+        return list(httpx.get(f"{live.url}/api/v1/tickets", headers=staff).json())
 
     opened = wait_for(tickets)
     assert len(opened) == 1
@@ -100,7 +101,8 @@ def test_alertmanager_opens_and_resolves_a_ticket(
     assert httpx.post(f"{alertmanager}/api/v2/alerts", json=[resolved]).status_code == 200
 
     def resolution_noted() -> bool:
-        timeline = httpx.get(f"{live.url}/api/v1/tickets/{ticket['number']}").json()["timeline"]
+        url = f"{live.url}/api/v1/tickets/{ticket['number']}"
+        timeline = httpx.get(url, headers=staff).json()["timeline"]
         return any(e["kind"] == "recovered" for e in timeline)
 
     wait_for(resolution_noted)

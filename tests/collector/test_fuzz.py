@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from alerts.clock import FixedClock
 from collector import tables as t
 from collector.service import Collector
-from tests.collector.conftest import FRIDAY_NOON, LiveServer, make_collector, report, token_for
+from tests.collector.conftest import FRIDAY_NOON, LiveServer, make_collector, report, staff_headers, token_for
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -49,7 +49,8 @@ class Api:
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     path: Path = tmp_path_factory.mktemp("fuzz") / "collector.db"
     collector = make_collector(f"sqlite:///{path}", FixedClock(FRIDAY_NOON))
-    with LiveServer(collector) as live, httpx.Client(base_url=live.url, timeout=10) as client:
+    staff = staff_headers(collector)  # the management API is staff-only; agents use their own tokens
+    with LiveServer(collector) as live, httpx.Client(base_url=live.url, timeout=10, headers=staff) as client:
         yield Api(collector, client, token_for(collector, "acme"))
     collector.engine.dispose()
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from collector import tables as t
 from collector.service import Collector
-from tests.collector.conftest import LiveServer, report, token_for
+from tests.collector.conftest import LiveServer, report, staff_headers, token_for
 
 
 def _reports(collector: Collector) -> int:
@@ -98,8 +98,9 @@ def test_alerts_endpoints_are_served(collector: Collector, live: LiveServer) -> 
     headers = {"Authorization": f"Bearer {token_for(collector, 'acme')}"}
     for _ in range(2):
         httpx.post(f"{live.url}/api/v1/reports", json=report(checks=[failing()]), headers=headers)
-    number = httpx.get(f"{live.url}/api/v1/tickets").json()[0]["number"]
-    acked = httpx.post(f"{live.url}/api/v1/ack", json={"subject_ref": number, "by": "anne"})
+    staff = staff_headers(collector)
+    number = httpx.get(f"{live.url}/api/v1/tickets", headers=staff).json()[0]["number"]
+    acked = httpx.post(f"{live.url}/api/v1/ack", json={"subject_ref": number, "by": "anne"}, headers=staff)
     assert acked.status_code == 200, acked.text
-    nobody = httpx.get(f"{live.url}/api/v1/oncall/current")
+    nobody = httpx.get(f"{live.url}/api/v1/oncall/current", headers=staff)
     assert nobody.status_code == 404 and "rota" in nobody.json()["error"]

@@ -158,7 +158,9 @@ def test_silent_agent_probe_down_opens_an_a_incident(collector: Collector, clock
     collector.monitor.probe = lambda _url, _timeout: False
     assert collector.tick()["silent_agents"] == 1
     opened = tickets(collector)
-    assert len(opened) == 1 and opened[0].priority == "A" and "collector.probe" in opened[0].subject
+    assert len(opened) == 1 and opened[0].priority == "A"
+    # The probe is a member of the availability condition: that condition carries the ticket.
+    assert "odoo.availability" in opened[0].subject and "collector.probe" in opened[0].description
     assert collector.tick()["silent_agents"] == 0  # probed once per silence
 
 

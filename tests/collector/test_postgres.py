@@ -19,6 +19,7 @@ from tests.collector.conftest import (
     fresh_postgres_database,
     make_collector,
     report,
+    staff_headers,
     token_for,
 )
 from tests.collector.test_tickets import concurrent_numbers
@@ -43,7 +44,7 @@ def test_ingest_and_one_ticket_over_http(pg_collector: Collector) -> None:
         for body in bodies:
             assert client.post("/api/v1/reports", json=body, headers=headers).status_code == 201
         assert client.post("/api/v1/reports", json=bodies[0], headers=headers).status_code == 200
-        listed = client.get("/api/v1/tickets").json()
+        listed = client.get("/api/v1/tickets", headers=staff_headers(pg_collector)).json()
     assert [(t["priority"], t["source"]) for t in listed] == [("A", "monitoring")]
     with pg_collector.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.reports)).scalar_one() == 3

@@ -62,5 +62,5 @@ def test_form_queue_and_acknowledge_in_a_real_browser(played: Played) -> None:
             page.screenshot(path=str(ARTIFACTS / "acknowledged.png"), full_page=True)
         finally:
             browser.close()
-    timeline = CollectorClient(stack.url).ticket(number)["timeline"]
+    timeline = CollectorClient(stack.url, stack.staff_token).ticket(number)["timeline"]
     assert any(event["kind"] == "acknowledged" for event in timeline), timeline

@@ -45,7 +45,7 @@ def test_small_integration_is_a_c_ticket_the_team_hears_of_on_monday(played: Pla
     from demo.client import CollectorClient
 
     number = played.result.tickets["small-incident"]
-    ticket = CollectorClient(played.stack.url).ticket(number)
+    ticket = CollectorClient(played.stack.url, played.stack.staff_token).ticket(number)
     assert ticket["priority"] == "C"
     assert amsterdam(27, 17, 5) <= played.result.seen["small-incident"] < amsterdam(27, 17, 30)
     notices = _to(played, number, "/tag/support-team")

@@ -82,7 +82,7 @@ def ticket_count(collector: Collector) -> int:
 
 
 @contextmanager
-def running_rig(url: str, *, protect_management_api: bool = False) -> Iterator[Rig]:
+def running_rig(url: str, *, protect_management_api: bool = True) -> Iterator[Rig]:
     clock = FixedClock(FRIDAY_NOON)
     collector = make_collector(url, clock)
     collector.extras["helpdesk"] = HelpdeskSettings(

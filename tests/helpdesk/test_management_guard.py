@@ -1,4 +1,4 @@
-"""The optional guard on the collector's management API: staff session or staff token, by role."""
+"""The guard on the collector's management API (on by default): staff session or staff token, by role."""
 
 from __future__ import annotations
 
@@ -61,3 +61,12 @@ def test_cookie_sessions_need_the_csrf_header_to_change_things(guarded: Rig) -> 
         session.post(f"{rig.url}/api/v1/maintenance", json=WINDOW, headers={"X-CSRF-Token": csrf}).status_code
         == 201
     )
+
+
+def test_the_guard_is_on_unless_switched_off() -> None:
+    from collector.helpdesk.settings import HelpdeskSettings
+
+    assert HelpdeskSettings().protect_management_api is True
+    assert HelpdeskSettings.from_env({}).protect_management_api is True
+    off = {"PRIORITYSUPPORT_HELPDESK_PROTECT_MANAGEMENT_API": "false"}
+    assert HelpdeskSettings.from_env(off).protect_management_api is False
