@@ -19,7 +19,8 @@ from collector.incident_defaults import Classification
 from collector.monitoring import Monitor
 
 CONDITION_LABEL = "condition"
-AVAILABILITY_LABELS = frozenset({"availability", "odoo.availability", "beschikbaarheid"})
+# instance_down is the label of the shipped Prometheus rule (deploy/prometheus/rules/alerts.yml).
+AVAILABILITY_LABELS = frozenset({"availability", "odoo.availability", "beschikbaarheid", "instance_down"})
 
 
 def availability_instance(conn: Connection, customer_id: int, labels: Mapping[str, str]) -> int | None:

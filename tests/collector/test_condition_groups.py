@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -267,3 +268,13 @@ def test_an_alertmanager_alert_alone_opens_and_recovers(collector: Collector) ->
         answer = handle_alert(conn, collector, AmAlert(status="resolved", labels=labels, fingerprint="x"))
     assert answer["result"] == "resolved noted" and len(tickets(collector)) == 1
     assert ticket_events(collector, "recovered") == ["odoo.availability recovered"]
+
+
+def test_the_shipped_instance_down_rule_joins_the_availability_condition() -> None:
+    from collector.availability_alerts import AVAILABILITY_LABELS
+    from tests.deploy.components import load_yaml
+
+    rules_file = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "rules" / "alerts.yml"
+    rules = [rule for group in load_yaml(rules_file)["groups"] for rule in group["rules"]]
+    [instance_down] = [rule for rule in rules if rule.get("alert") == "PrioritySupportInstanceDown"]
+    assert instance_down["labels"]["condition"] in AVAILABILITY_LABELS
