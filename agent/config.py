@@ -26,6 +26,100 @@ DEFAULT_IMPACT_SCOPE: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class Setting:
+    """One key of the file: the reader takes its default from here and the reference documents it."""
+
+    kind: str  # string, number, integer, boolean, choice, table, list
+    help: str
+    default: Any = None
+    required: bool = False
+    secret: bool = False  # also accepted as <key>_env, naming an environment variable
+    default_text: str | None = None  # when the default depends on other settings
+
+
+# The keys per table, by path ("" is the top level); docs/config_reference.py renders these.
+SETTINGS: dict[str, dict[str, Setting]] = {
+    "": {
+        "agent_id": Setting("string", "This agent's identity, as enrolled at the collector.", required=True),
+        "state_dir": Setting(
+            "string", "Folder for the spool and state; relative to the configuration file.", "state"
+        ),
+        "counts_in_child": Setting(
+            "boolean", "Count users and custom lines in a short-lived child process (keeps memory low).", True
+        ),
+        "intervals": Setting("table", "How often each kind of check runs ([intervals])."),
+        "collector": Setting("table", "Where reports go ([collector])."),
+        "spool": Setting("table", "Limits of the on-disk spool for unsent reports ([spool])."),
+        "exporter": Setting("table", "The optional Prometheus /metrics endpoint ([exporter])."),
+        "host": Setting("table", "Host checks ([host])."),
+        "instances": Setting("list", "The Odoo instances to watch ([[instances]]).", required=True),
+    },
+    "intervals": {
+        "availability": Setting("number", "Seconds between availability checks (at least 1).", 60.0),
+        "integrations": Setting("number", "Default seconds between integration checks (at least 1).", 60.0),
+        "host": Setting("number", "Seconds between host checks (at least 1).", 60.0),
+        "counts": Setting("number", "Seconds between user and custom-line counts (at least 1).", 3600.0),
+    },
+    "collector": {
+        "url": Setting(
+            "string", "The collector's base URL (https://); without it reports stay in the spool."
+        ),
+        "token": Setting("string", "Enrolment token sent with every report; required with url.", secret=True),
+        "ca_bundle": Setting("string", "PEM CA bundle to verify the collector's certificate."),
+        "timeout": Setting("number", "Seconds to wait for the collector (at least 0.1).", 10.0),
+    },
+    "spool": {
+        "max_bytes": Setting(
+            "integer", "Largest spool size in bytes before the oldest reports go.", 50 * 2**20
+        ),
+        "max_age_hours": Setting("number", "Hours after which an unsent report is dropped.", 7 * 24.0),
+    },
+    "exporter": {
+        "listen": Setting("string", "host:port for Prometheus /metrics, e.g. 127.0.0.1:9469; unset: off."),
+    },
+    "host": {
+        "disk_warn_percent": Setting("number", "Disk usage percentage that counts as a warning.", 90.0),
+        "disk_critical_percent": Setting("number", "Disk usage percentage that counts as critical.", 97.0),
+        "local_postgres": Setting("boolean", "Also check a PostgreSQL server on this host.", False),
+    },
+    "instances": {
+        "name": Setting("string", "Unique name of the instance, as in the contracts file.", required=True),
+        "url": Setting("string", "Base URL of the Odoo instance (https://).", required=True),
+        "database": Setting("string", "Odoo database name.", required=True),
+        "login": Setting("string", "Odoo user the agent signs in as.", "admin"),
+        "api_key": Setting("string", "Odoo API key of that user (preferred over password).", secret=True),
+        "password": Setting("string", "Odoo password, when no API key can be used.", secret=True),
+        "protocol": Setting("choice", "RPC protocol: " + ", ".join(PROTOCOLS) + ".", "auto"),
+        "timeout": Setting("number", "Seconds to wait for Odoo (at least 0.1).", 10.0),
+        "retries": Setting("integer", "Retries of a failed call before it counts as failing.", 1),
+        "ca_bundle": Setting("string", "PEM CA bundle to verify the instance's certificate."),
+        "slow_ms": Setting(
+            "number", "Response time in milliseconds above which the instance is slow.", 2000.0
+        ),
+        "addons_paths": Setting("list", "Folders with custom modules whose lines are counted.", []),
+        "integrations": Setting("list", "The instance's integrations ([[instances.integrations]]).", []),
+    },
+    "instances.integrations": {
+        "name": Setting("string", "Unique name of the integration within the instance.", required=True),
+        "check": Setting("choice", "How it is checked: " + ", ".join(INTEGRATION_CHECKS) + ".", "http"),
+        "impact": Setting(
+            "choice",
+            "Impact of a failure: " + ", ".join(IMPACTS) + ".",
+            default_text="per check (policy section 8)",
+        ),
+        "scope": Setting(
+            "choice",
+            "Scope of a failure: " + ", ".join(SCOPES) + ".",
+            default_text="per check (policy section 8)",
+        ),
+        "interval": Setting(
+            "number", "Seconds between checks (at least 1).", default_text="intervals.integrations"
+        ),
+    },
+}
+
+
 class ConfigError(ValueError):
     """One sentence naming the key and what to do."""
 
@@ -89,56 +183,79 @@ class AgentConfig:
     local_postgres: bool = False
 
 
+_FROM_SETTINGS: Any = object()  # a getter called without a default takes the one in SETTINGS
+
+
 class _Reader:
     """Typed access to a TOML table that reports problems with the full key path."""
 
-    def __init__(self, table: dict[str, Any], path: str) -> None:
+    def __init__(
+        self, table: dict[str, Any], path: str, settings: dict[str, Setting], extra: tuple[str, ...] = ()
+    ) -> None:
         self.table = table
         self.path = path
+        self.settings = settings
+        self.extra = extra  # keys declared elsewhere (the options of an integration check)
         self.used: set[str] = set()
+
+    def _declared(self, name: str) -> None:
+        """Only keys in SETTINGS (or `extra`) are read, so the reference lists every accepted key."""
+        base = name.removesuffix("_env")
+        secret_env = name != base and base in self.settings and self.settings[base].secret
+        if name not in self.settings and name not in self.extra and not secret_env:
+            raise AssertionError(f"{self.key(name)} is read but not declared in agent.config.SETTINGS")
+
+    def _default(self, name: str, given: Any) -> Any:
+        if given is not _FROM_SETTINGS:
+            return given
+        setting = self.settings.get(name)
+        return setting.default if setting else None
 
     def key(self, name: str) -> str:
         return f"{self.path}.{name}" if self.path else name
 
     def raw(self, name: str) -> Any:
+        self._declared(name)
         self.used.add(name)
         return self.table.get(name)
 
-    def string(self, name: str, default: str | None = None, required: bool = False) -> str | None:
+    def string(self, name: str, default: Any = _FROM_SETTINGS, required: bool | None = None) -> str | None:
         value = self.raw(name)
+        if required is None:
+            required = name in self.settings and self.settings[name].required
         if value is None:
             if required:
                 raise ConfigError(f"{self.key(name)} is missing: add it to the configuration")
-            return default
+            return self._default(name, default)
         if not isinstance(value, str) or (required and not value.strip()):
             raise ConfigError(f"{self.key(name)} must be a non-empty string")
         return value
 
-    def number(self, name: str, default: float, minimum: float = 0.0) -> float:
+    def number(self, name: str, default: Any = _FROM_SETTINGS, minimum: float = 0.0) -> float:
         value = self.raw(name)
         if value is None:
-            return default
+            return float(self._default(name, default))
         if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
             raise ConfigError(f"{self.key(name)} must be a number at or above {minimum:g}")
         return float(value)
 
-    def integer(self, name: str, default: int, minimum: int = 0) -> int:
+    def integer(self, name: str, default: Any = _FROM_SETTINGS, minimum: int = 0) -> int:
         value = self.raw(name)
         if value is None:
-            return default
+            return int(self._default(name, default))
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             raise ConfigError(f"{self.key(name)} must be a whole number at or above {minimum}")
         return value
 
-    def boolean(self, name: str, default: bool) -> bool:
+    def boolean(self, name: str, default: Any = _FROM_SETTINGS) -> bool:
         value = self.raw(name)
         if value is None:
-            return default
+            return bool(self._default(name, default))
         if not isinstance(value, bool):
             raise ConfigError(f"{self.key(name)} must be true or false")
         return value
 
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+    def choice(self, name: str, choices: tuple[str, ...], default: Any = _FROM_SETTINGS) -> str:
         value = self.string(name, default)
         assert value is not None
         if value not in choices:
@@ -151,12 +268,12 @@ class _Reader:
             value = {}
         if not isinstance(value, dict):
             raise ConfigError(f"{self.key(name)} must be a table ([{self.key(name)}])")
-        return _Reader(value, self.key(name))
+        return _Reader(value, self.key(name), SETTINGS[self.key(name)])
 
     def secret(self, name: str, environ: dict[str, str]) -> str | None:
         """A secret from `name` in the file or from the variable named by `name_env`."""
-        inline = self.string(name)
-        variable = self.string(f"{name}_env")
+        inline = self.string(name, None)
+        variable = self.string(f"{name}_env", None)
         if inline is not None and variable is not None:
             raise ConfigError(f"{self.key(name)} and {self.key(name + '_env')} are both set: keep one")
         if variable is not None:
@@ -214,19 +331,19 @@ def load_config(path: Path, environ: dict[str, str] | None = None) -> AgentConfi
 
 
 def parse_config(data: dict[str, Any], environ: dict[str, str], base_dir: Path) -> AgentConfig:
-    top = _Reader(data, "")
-    agent_id = top.string("agent_id", required=True)
+    top = _Reader(data, "", SETTINGS[""])
+    agent_id = top.string("agent_id")
     assert agent_id is not None
-    state_dir = Path(top.string("state_dir", "state") or "state")
+    state_dir = Path(top.string("state_dir") or "state")
     if not state_dir.is_absolute():
         state_dir = base_dir / state_dir
 
     intervals_table = top.table_of("intervals")
     intervals = Intervals(
-        availability=intervals_table.number("availability", 60.0, minimum=1),
-        integrations=intervals_table.number("integrations", 60.0, minimum=1),
-        host=intervals_table.number("host", 60.0, minimum=1),
-        counts=intervals_table.number("counts", 3600.0, minimum=1),
+        availability=intervals_table.number("availability", minimum=1),
+        integrations=intervals_table.number("integrations", minimum=1),
+        host=intervals_table.number("host", minimum=1),
+        counts=intervals_table.number("counts", minimum=1),
     )
     intervals_table.reject_unknown()
 
@@ -238,7 +355,7 @@ def parse_config(data: dict[str, Any], environ: dict[str, str], base_dir: Path) 
         url=collector_url,
         token=collector_table.secret("token", environ),
         ca_bundle=collector_table.string("ca_bundle"),
-        timeout=collector_table.number("timeout", 10.0, minimum=0.1),
+        timeout=collector_table.number("timeout", minimum=0.1),
     )
     if collector.url and not collector.token:
         raise ConfigError(
@@ -249,8 +366,8 @@ def parse_config(data: dict[str, Any], environ: dict[str, str], base_dir: Path) 
     collector_table.reject_unknown()
 
     spool = top.table_of("spool")
-    spool_max_bytes = spool.integer("max_bytes", 50 * 2**20, minimum=1024)
-    spool_max_age_hours = spool.number("max_age_hours", 7 * 24.0, minimum=0.01)
+    spool_max_bytes = spool.integer("max_bytes", minimum=1024)
+    spool_max_age_hours = spool.number("max_age_hours", minimum=0.01)
     spool.reject_unknown()
 
     exporter = top.table_of("exporter")
@@ -259,12 +376,12 @@ def parse_config(data: dict[str, Any], environ: dict[str, str], base_dir: Path) 
     exporter_listen = _parse_listen(listen) if listen else None
 
     host = top.table_of("host")
-    disk_warn = host.number("disk_warn_percent", 90.0, minimum=1)
-    disk_critical = host.number("disk_critical_percent", 97.0, minimum=1)
-    local_postgres = host.boolean("local_postgres", False)
+    disk_warn = host.number("disk_warn_percent", minimum=1)
+    disk_critical = host.number("disk_critical_percent", minimum=1)
+    local_postgres = host.boolean("local_postgres")
     host.reject_unknown()
 
-    counts_in_child = top.boolean("counts_in_child", True)
+    counts_in_child = top.boolean("counts_in_child")
 
     raw_instances = top.raw("instances")
     if not isinstance(raw_instances, list) or not raw_instances:
@@ -305,14 +422,14 @@ def _parse_listen(value: str) -> tuple[str, int]:
 def _parse_instance(item: Any, path: str, environ: dict[str, str], intervals: Intervals) -> Instance:
     if not isinstance(item, dict):
         raise ConfigError(f"{path} must be a table ([[instances]])")
-    table = _Reader(item, path)
-    name = table.string("name", required=True)
-    url = table.string("url", required=True)
-    database = table.string("database", required=True)
+    table = _Reader(item, path, SETTINGS["instances"])
+    name = table.string("name")
+    url = table.string("url")
+    database = table.string("database")
     assert name and url and database is not None
     if not url.startswith(("http://", "https://")):
         raise ConfigError(f"{path}.url must start with https:// or http://")
-    login = table.string("login", "admin") or "admin"
+    login = table.string("login") or "admin"
     api_key = table.secret("api_key", environ)
     password = table.secret("password", environ)
     if api_key and password:
@@ -345,11 +462,11 @@ def _parse_instance(item: Any, path: str, environ: dict[str, str], intervals: In
         login=login,
         secret=api_key or password or "",
         secret_is_api_key=bool(api_key),
-        protocol=table.choice("protocol", PROTOCOLS, "auto"),
-        timeout=table.number("timeout", 10.0, minimum=0.1),
-        retries=table.integer("retries", 1, minimum=0),
+        protocol=table.choice("protocol", PROTOCOLS),
+        timeout=table.number("timeout", minimum=0.1),
+        retries=table.integer("retries", minimum=0),
         verify=verify,
-        slow_ms=table.number("slow_ms", 2000.0, minimum=1),
+        slow_ms=table.number("slow_ms", minimum=1),
         addons_paths=tuple(Path(entry) for entry in addons),
         integrations=integrations,
     )
@@ -371,6 +488,38 @@ _INTEGRATION_OPTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
     "mail": {"threshold": int},
     "freshness": {"model": str, "domain": list, "field": str, "max_age_minutes": (int, float)},
 }
+# One line per option above, for the reference (tests/docs checks that both tables list the same keys).
+INTEGRATION_OPTION_HELP: dict[str, dict[str, str]] = {
+    "http": {
+        "url": "URL that must answer.",
+        "expect_status": "HTTP status that counts as up (default 200).",
+        "keyword": "Text the response body must contain.",
+        "max_latency_ms": "Response time in milliseconds above which the check fails.",
+        "timeout": "Seconds to wait for the answer (default 10).",
+    },
+    "tcp": {
+        "host": "Host name or address to connect to.",
+        "port": "TCP port that must accept a connection.",
+        "timeout": "Seconds to wait for the connection (default 5).",
+    },
+    "odoo_cron": {
+        "crons": "Names of the scheduled actions that must run on time.",
+        "overdue_minutes": "Minutes past its planned run after which an action is overdue (default 30).",
+    },
+    "queue_job": {
+        "channel": "Only jobs of this queue_job channel.",
+        "model_name": "Only jobs on this model.",
+        "method_name": "Only jobs calling this method.",
+        "threshold": "Failed jobs above which the check fails (default 0).",
+    },
+    "mail": {"threshold": "Outgoing mails in exception above which the check fails (default 0)."},
+    "freshness": {
+        "model": "Odoo model whose newest record is checked.",
+        "domain": "Odoo domain that selects the records (default: all).",
+        "field": "Date-time field that tells the record's age (default create_date).",
+        "max_age_minutes": "Minutes after which the newest record is too old.",
+    },
+}
 _REQUIRED_OPTIONS = {
     "http": ("url",),
     "tcp": ("host", "port"),
@@ -382,9 +531,10 @@ _REQUIRED_OPTIONS = {
 def _parse_integration(item: Any, path: str, intervals: Intervals) -> Integration:
     if not isinstance(item, dict):
         raise ConfigError(f"{path} must be a table")
-    table = _Reader(item, path)
-    name = table.string("name", required=True)
-    check = table.choice("check", INTEGRATION_CHECKS, "http")
+    options_of_all_checks = tuple(key for options in _INTEGRATION_OPTIONS.values() for key in options)
+    table = _Reader(item, path, SETTINGS["instances.integrations"], extra=options_of_all_checks)
+    name = table.string("name")
+    check = table.choice("check", INTEGRATION_CHECKS)
     assert name is not None
     default_impact, default_scope = DEFAULT_IMPACT_SCOPE[check]
     impact = table.choice("impact", IMPACTS, default_impact)

@@ -10,7 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKDAYS = {
@@ -18,6 +18,49 @@ WEEKDAYS = {
     "thursday": 3, "donderdag": 3, "friday": 4, "vrijdag": 4, "saturday": 5, "zaterdag": 5,
     "sunday": 6, "zondag": 6,
 }  # fmt: skip
+
+
+class Key(NamedTuple):
+    """One key of the rota file: parse_rota takes its default from here; docs/configuration.md lists it."""
+
+    type: str
+    help: str
+    default: Any = None
+    required: bool = False
+    secret: bool = False
+
+
+# The rota file by table: "" is the top level, "people.<id>" one person, [[rotations]], [[overrides]].
+ROTA_KEYS: dict[str, dict[str, Key]] = {
+    "": {
+        "timezone": Key("str", "Time zone of handovers and override times.", "Europe/Amsterdam"),
+        "people": Key("table", "The people who can be on call, by id (`[people.<id>]`)."),
+        "rotations": Key("list", "Weekly rotations ([[rotations]])."),
+        "overrides": Key("list", "Exceptions to the rotations ([[overrides]]); the last one listed wins."),
+    },
+    "people.<id>": {
+        "name": Key("str", "Full name.", required=True),
+        "phone": Key("str", "Phone number the emergency line forwards to.", ""),
+        "email": Key("str", "E-mail address; pages go here when notify is empty.", ""),
+        "notify": Key("list", "Apprise URLs that page this person.", []),
+    },
+    "rotations": {
+        "tag": Key("str", "Recipient tag it answers, e.g. oncall-primary.", required=True),
+        "members": Key("list", "Person ids, in turn order.", required=True),
+        "handover": Key("str", "Weekday and local time of the handover.", "monday 09:00"),
+        "start": Key(
+            "date", "The first member starts at the first handover on or after this date.", date(2026, 1, 5)
+        ),
+    },
+    "overrides": {
+        "person": Key("str", "Person id who is on call instead.", required=True),
+        "start": Key("datetime", "Start, local time unless an offset is given.", required=True),
+        "end": Key("datetime", "End, local time unless an offset is given.", required=True),
+        "tag": Key("str", "Only this rotation; unset: every rotation."),
+        "replaces": Key("str", "Only while this person id is scheduled (holiday cover)."),
+        "reason": Key("str", "Shown with the shift.", ""),
+    },
+}
 
 
 class RotaError(ValueError):
@@ -185,7 +228,7 @@ def _parse_handover(text: str) -> tuple[int, time]:
 
 def parse_rota(data: dict[str, Any]) -> Rota:
     try:
-        zone = ZoneInfo(str(data.get("timezone", "Europe/Amsterdam")))
+        zone = ZoneInfo(str(data.get("timezone", ROTA_KEYS[""]["timezone"].default)))
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise RotaError("timezone is unknown: use a name such as 'Europe/Amsterdam'") from error
     people: dict[str, Person] = {}
@@ -210,8 +253,8 @@ def parse_rota(data: dict[str, Any]) -> Rota:
             raise RotaError(
                 f"rotation '{tag}' names unknown people: {', '.join(unknown)}; add them under [people]"
             )
-        weekday, at = _parse_handover(raw.get("handover", "monday 09:00"))
-        start = raw.get("start", date(2026, 1, 5))
+        weekday, at = _parse_handover(raw.get("handover", ROTA_KEYS["rotations"]["handover"].default))
+        start = raw.get("start", ROTA_KEYS["rotations"]["start"].default)
         if isinstance(start, str):
             try:
                 start = date.fromisoformat(start)

@@ -16,35 +16,67 @@ class ConfigError(ValueError):
     """A configuration problem, phrased as one sentence for the user."""
 
 
+def _help(text: str, *, secret: bool = False) -> dict[str, Any]:
+    """Field metadata: the one-line help (and secrecy) that docs/config_reference.py puts in the reference."""
+    return {"help": text, "secret": secret}
+
+
 @dataclass(frozen=True)
 class ServerSettings:
-    host: str = "127.0.0.1"
-    port: int = 8480
-    max_report_bytes: int = 1_048_576
-    run_worker: bool = True
+    host: str = field(default="127.0.0.1", metadata=_help("Address the HTTP server listens on."))
+    port: int = field(default=8480, metadata=_help("TCP port the HTTP server listens on (1-65535)."))
+    max_report_bytes: int = field(
+        default=1_048_576, metadata=_help("Largest accepted agent report in bytes (at least 1024).")
+    )
+    run_worker: bool = field(
+        default=True, metadata=_help("Run the notification and sweep worker inside the server process.")
+    )
     # Optional: the Alertmanager webhook then needs `Authorization: Bearer <this>` (at least 16 characters).
-    alertmanager_token: str | None = None
+    alertmanager_token: str | None = field(
+        default=None,
+        metadata=_help("Bearer token the Alertmanager webhook must send (16+ characters).", secret=True),
+    )
 
 
 @dataclass(frozen=True)
 class ClockSettings:
-    mode: str = "real"  # real | accelerated | fixed
-    start: datetime | None = None
-    factor: float = 1.0
+    mode: str = field(
+        default="real", metadata=_help("Time source: real, accelerated or fixed (demos and tests).")
+    )
+    start: datetime | None = field(
+        default=None, metadata=_help("Start instant with a UTC offset; required unless mode is real.")
+    )
+    factor: float = field(default=1.0, metadata=_help("Accelerated mode: simulated seconds per real second."))
 
 
 @dataclass(frozen=True)
 class MonitoringSettings:
-    agent_interval_seconds: int = 60
-    silent_intervals: int = 3
-    probe_timeout_seconds: float = 5.0
+    agent_interval_seconds: int = field(default=60, metadata=_help("Seconds between the agents' reports."))
+    silent_intervals: int = field(
+        default=3, metadata=_help("Missed report intervals after which an agent counts as silent.")
+    )
+    probe_timeout_seconds: float = field(
+        default=5.0,
+        metadata=_help("Seconds to wait when the collector probes the instance of a silent agent."),
+    )
     # Consecutive failing reports before a condition opens a ticket, per check kind.
-    damping: dict[str, int] = field(default_factory=lambda: {"default": 2})
-    sweep_seconds: float = 30.0
+    damping: dict[str, int] = field(
+        default_factory=lambda: {"default": 2},
+        metadata=_help("Consecutive failing reports before a ticket opens, per check kind (kind = count)."),
+    )
+    sweep_seconds: float = field(
+        default=30.0, metadata=_help("Seconds between sweeps: SLA breaches, held tickets, silent agents.")
+    )
     # Impact and scope of monitoring incidents, overriding the defaults of collector/incident_defaults.py:
     # per check key ({"odoo.login": ("high", "organisation")}) and per integration name.
-    check_overrides: dict[str, tuple[str, str]] = field(default_factory=dict)
-    integration_overrides: dict[str, tuple[str, str]] = field(default_factory=dict)
+    check_overrides: dict[str, tuple[str, str]] = field(
+        default_factory=dict,
+        metadata=_help("Per check key: a table with impact and scope for its incidents."),
+    )
+    integration_overrides: dict[str, tuple[str, str]] = field(
+        default_factory=dict,
+        metadata=_help("Per integration name: a table with impact and scope for its incidents."),
+    )
 
     def failures_needed(self, kind: str) -> int:
         return self.damping.get(kind, self.damping.get("default", 2))
@@ -52,23 +84,37 @@ class MonitoringSettings:
 
 @dataclass(frozen=True)
 class RetentionSettings:
-    raw_report_days: int = 30
+    raw_report_days: int = field(default=30, metadata=_help("Days that raw agent reports are kept."))
 
 
 @dataclass(frozen=True)
 class NotificationSettings:
-    apprise_config: str | None = None  # path to an Apprise YAML file (channels by tag)
-    smtp_host: str | None = None
-    smtp_port: int = 25
-    smtp_sender: str = "support@localhost"
-    rota: str | None = None  # on-call rota TOML (alerts/oncall.py): oncall-* tags page the person on call
-    ack_secret: str | None = None  # signs the acknowledge links in pages (at least 16 characters)
-    public_url: str | None = None  # how staff reach this collector, for those links
+    apprise_config: str | None = field(
+        default=None, metadata=_help("Apprise YAML file with channels by tag; relative to this file.")
+    )
+    smtp_host: str | None = field(default=None, metadata=_help("SMTP server for mailto: recipients."))
+    smtp_port: int = field(default=25, metadata=_help("Port of that SMTP server."))
+    smtp_sender: str = field(default="support@localhost", metadata=_help("Sender address of outgoing mail."))
+    rota: str | None = field(
+        default=None,
+        metadata=_help("On-call rota TOML; oncall-* tags page the person on call; relative to this file."),
+    )
+    ack_secret: str | None = field(
+        default=None, metadata=_help("Signs the acknowledge links in pages (16+ characters).", secret=True)
+    )
+    public_url: str | None = field(
+        default=None, metadata=_help("URL where staff reach this collector, for those links.")
+    )
 
 
 @dataclass(frozen=True)
 class CollectorConfig:
-    database_url: str = "sqlite:///var/collector.db"
+    database_url: str = field(
+        default="sqlite:///var/collector.db",
+        metadata=_help(
+            "SQLAlchemy URL: sqlite:///... (relative to this file) or postgresql+psycopg://...", secret=True
+        ),
+    )
     server: ServerSettings = field(default_factory=ServerSettings)
     clock: ClockSettings = field(default_factory=ClockSettings)
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
@@ -76,7 +122,41 @@ class CollectorConfig:
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     base_dir: Path = field(default_factory=Path.cwd)
     # [[routing.rules]]: replaces collector.routing.DEFAULT_RULES when given (collector/routing_config.py)
-    routing_rules: tuple[Rule, ...] | None = None
+    routing_rules: tuple[Rule, ...] | None = field(
+        default=None,
+        metadata=_help(
+            "Notification routing rules ([[routing.rules]]); given, they replace the built-in rules."
+        ),
+    )
+
+
+# Which model holds the defaults of each section; database and routing live on CollectorConfig.
+SECTION_MODELS: dict[str, tuple[type, dict[str, str]]] = {
+    "database": (CollectorConfig, {"url": "database_url"}),
+    "server": (ServerSettings, {}),
+    "clock": (ClockSettings, {}),
+    "monitoring": (MonitoringSettings, {}),
+    "retention": (RetentionSettings, {}),
+    "routing": (CollectorConfig, {"rules": "routing_rules"}),
+    "notifications": (NotificationSettings, {}),
+}
+
+# The keys of one [[routing.rules]] table (collector/routing_config.py RULE_KEYS), for the reference.
+ROUTING_RULE_HELP: dict[str, tuple[str, str, bool, str]] = {
+    # key: (type, default, required, help)
+    "name": ("str", "", True, "Unique name of the rule."),
+    "match": ("table", "{}", False, "Event fields and the value (or list of values) each must have."),
+    "kind": ("str", "", True, "Kind of notification, e.g. page or mail."),
+    "recipients": ("list", "", True, "Recipient tags, e.g. oncall-primary or support-team."),
+    "calendar": ("str", '"any"', False, "any, support or premium: held until that calendar opens."),
+    "continue": ("bool", "false", False, "true: later rules may match the same event too."),
+    "escalation": (
+        "table",
+        "{}",
+        False,
+        "Per priority: steps { after_minutes, recipients } until acknowledged.",
+    ),
+}
 
 
 _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
@@ -207,7 +287,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
     notifications = NotificationSettings(**notifications_raw)
     if notifications.ack_secret is not None and len(notifications.ack_secret) < 16:
         raise ConfigError("notifications.ack_secret must be at least 16 characters long")
-    url = data.get("database", {}).get("url", "sqlite:///var/collector.db")
+    url = data.get("database", {}).get("url", CollectorConfig.database_url)
     if not url.startswith(("sqlite://", "postgresql+psycopg://")):
         raise ConfigError("database.url must start with sqlite:/// or postgresql+psycopg://")
     routing_rules = None

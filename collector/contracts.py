@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
@@ -15,6 +15,53 @@ from collector.database import writing
 
 PACKAGES = ("small", "medium", "large")
 LANGUAGES = ("nl", "en")
+
+
+class Key(NamedTuple):
+    """One key of the contracts file: the parser's allowed keys come from here, and so does the reference."""
+
+    type: str
+    help: str
+    default: Any = None
+    required: bool = False
+    secret: bool = False
+
+
+# The contracts file by table: [[customer]] with its [[customer.contact]], [[customer.instance]] and
+# [[customer.contract]] tables.
+CONTRACT_FILE_KEYS: dict[str, dict[str, Key]] = {
+    "": {"customer": Key("list", "One [[customer]] table per customer.", required=True)},
+    "customer": {
+        "key": Key("str", "Stable identifier: letters, digits, '-' or '_'.", required=True),
+        "name": Key("str", "Customer name.", required=True),
+        "language": Key("str", "Language of customer-facing texts: " + ", ".join(LANGUAGES) + ".", "nl"),
+        "account_manager": Key("str", "E-mail address of the partner's account manager."),
+        "contact": Key("list", "Contact persons ([[customer.contact]]); replaced on every import.", []),
+        "instance": Key("list", "Odoo instances ([[customer.instance]]).", []),
+        "contract": Key("list", "Contracts by effective date ([[customer.contract]]).", []),
+    },
+    "customer.contact": {
+        "name": Key("str", "Full name.", required=True),
+        "email": Key("str", "E-mail address.", required=True),
+        "language": Key("str", "Language for this contact: " + ", ".join(LANGUAGES) + ".", "nl"),
+        "phone": Key("str", "Phone number."),
+    },
+    "customer.instance": {
+        "name": Key(
+            "str", "Instance name, unique within the customer (as in the agent's file).", required=True
+        ),
+        "url": Key("str", "Base URL (http:// or https://).", required=True),
+    },
+    "customer.contract": {
+        "effective_from": Key("date", "First day the contract is in force.", required=True),
+        "package": Key("str", "Package: " + ", ".join(PACKAGES) + ".", required=True),
+        "premium": Key("bool", "Premium support (extended hours, emergency line).", False),
+        "migration": Key("bool", "Migration extension.", False),
+        "integrations": Key("list", "Names of the integrations covered by the contract.", []),
+        "notify_customer_incidents": Key("bool", "Tell the customer's contacts about incidents.", True),
+        "excluded_authors": Key("list", "Module authors whose code lines do not count.", []),
+    },
+}
 
 
 class ContractFileError(ValueError):
@@ -106,19 +153,7 @@ def _email(value: str, where: str) -> str:
 
 
 def _contract(table: dict[str, Any], where: str) -> ContractSpec:
-    _no_unknown(
-        table,
-        where,
-        {
-            "effective_from",
-            "package",
-            "premium",
-            "migration",
-            "integrations",
-            "notify_customer_incidents",
-            "excluded_authors",
-        },
-    )
+    _no_unknown(table, where, set(CONTRACT_FILE_KEYS["customer.contract"]))
     effective = table.get("effective_from")
     if not isinstance(effective, date) or hasattr(effective, "hour"):
         raise ContractFileError(f"{where}.effective_from is required and must be a date like 2026-01-01")
@@ -143,9 +178,7 @@ def _contract(table: dict[str, Any], where: str) -> ContractSpec:
 
 
 def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
-    _no_unknown(
-        table, where, {"key", "name", "language", "account_manager", "contact", "instance", "contract"}
-    )
+    _no_unknown(table, where, set(CONTRACT_FILE_KEYS["customer"]))
     key = _take(table, where, "key", str, required=True)
     if not key or not key.replace("-", "").replace("_", "").isalnum():
         raise ContractFileError(f"{where}.key must be letters, digits, '-' or '_', got {key!r}")
@@ -153,7 +186,7 @@ def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
     contacts = []
     for index, raw in enumerate(_tables(table.get("contact"), f"{where}.contact")):
         at = f"{where}.contact[{index}]"
-        _no_unknown(raw, at, {"name", "email", "language", "phone"})
+        _no_unknown(raw, at, set(CONTRACT_FILE_KEYS["customer.contact"]))
         contacts.append(
             ContactSpec(
                 name=_take(raw, at, "name", str, required=True),
@@ -165,7 +198,7 @@ def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
     instances = []
     for index, raw in enumerate(_tables(table.get("instance"), f"{where}.instance")):
         at = f"{where}.instance[{index}]"
-        _no_unknown(raw, at, {"name", "url"})
+        _no_unknown(raw, at, set(CONTRACT_FILE_KEYS["customer.instance"]))
         url = _take(raw, at, "url", str, required=True)
         if not url.startswith(("http://", "https://")):
             raise ContractFileError(f"{at}.url must start with http:// or https://")
@@ -191,7 +224,7 @@ def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
 
 def parse_contracts(data: dict[str, Any]) -> list[CustomerSpec]:
     """Validate the whole document before anything is written (all-or-nothing)."""
-    _no_unknown(data, "file", {"customer"})
+    _no_unknown(data, "file", set(CONTRACT_FILE_KEYS[""]))
     raw_customers = _tables(data.get("customer"), "customer")
     if not raw_customers:
         raise ContractFileError("the file needs at least one [[customer]] table")

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
 
-from demo.sim import OdooSimulator
 from tests.agent.helpers import Receiver
+from tests.support.simulators import SimFactory, start_sim
 
-SimFactory = Callable[..., OdooSimulator]
-
-
-@pytest.fixture
-def start_sim() -> Iterator[SimFactory]:
-    started: list[OdooSimulator] = []
-
-    def start(**options: Any) -> OdooSimulator:
-        simulator = OdooSimulator(**options).start()
-        started.append(simulator)
-        return simulator
-
-    yield start
-    for simulator in started:
-        simulator.stop()
+__all__ = ["SimFactory", "start_sim"]
 
 
 @pytest.fixture

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
+from tests.support.simulators import SimFactory, start_sim
 
-from demo.sim import OdooSimulator
-
-SimFactory = Callable[..., OdooSimulator]
-
-
-@pytest.fixture
-def start_sim() -> Iterator[SimFactory]:
-    started: list[OdooSimulator] = []
-
-    def start(**options: Any) -> OdooSimulator:
-        simulator = OdooSimulator(**options).start()
-        started.append(simulator)
-        return simulator
-
-    yield start
-    for simulator in started:
-        simulator.stop()
+__all__ = ["SimFactory", "start_sim"]
 
 
 def proxy(url: str) -> Any:
