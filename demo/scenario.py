@@ -246,9 +246,7 @@ class Scenario:
         number = ticket["number"]
         self._arrival("medium-page", "the page to the on-call engineer", _page(number, "/person/"))
         self._step(amsterdam(27, 22, 15), "Nobody acknowledges: after 15 minutes the page escalates")
-        self._arrival(
-            "medium-escalation", "the escalation to the second on-call", _page(number, "oncall-secondary")
-        )
+        self._arrival("medium-escalation", "the escalation to the second on-call", _escalation(number))
         self._step(amsterdam(27, 22, 30), "Still nobody: 15 minutes later the support manager is told")
         self._arrival(
             "medium-manager", "the escalation to the support manager", _page(number, "support-manager")
@@ -307,6 +305,12 @@ class Scenario:
 
 def _page(number: str, path: str) -> Callable[[Arrival], bool]:
     return lambda a: a.channel == "webhook" and a.is_to(path) and number in a.subject + a.text
+
+
+def _escalation(number: str) -> Callable[[Arrival], bool]:
+    """An escalation page (ESCALATIE / ESCALATION in its subject) to a person on call."""
+    page = _page(number, "/person/")
+    return lambda a: page(a) and "escalat" in a.subject.lower()
 
 
 def _of(api: CollectorClient, ticket: dict[str, Any], customer: str) -> bool:

@@ -22,8 +22,10 @@ from demo.customers import CUSTOMERS, SUPPORT_SENDER, agent_toml, contracts_toml
 from demo.endpoints import HealthEndpoint
 from demo.feed import Feed
 
-# Apprise tags the collector's routing and the alerts' escalation chains address.
-TAGS = ("oncall-primary", "oncall-secondary", "support-manager", "support-team", "account-managers", "ops")
+# Apprise tags the collector's routing and the alerts' escalation chains address. The on-call tags
+# (oncall-primary, oncall-secondary) have no channel of their own: the rota resolves them to the person
+# on call, so each page reaches one engineer once.
+TAGS = ("support-manager", "support-team", "account-managers", "ops")
 STAFF_USER = "demo"
 # Agents report every real second; at the fastest demo speed that is ~1.7 simulated hours, so an agent only
 # counts as silent (and its instance is probed from outside) after 3 x 2 simulated hours without a report.
