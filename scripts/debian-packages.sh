@@ -20,7 +20,7 @@ if [ "$(id -u)" -eq 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   echo "Missing Debian packages (run 'make test' as root, or: sudo apt-get install ${missing[*]})." >&2
   if [ "${CI:-}" = "true" ]; then exit 1; fi
