@@ -28,6 +28,7 @@ from collector.condition_groups import (
     quieted_by,
     verdict,
 )
+from collector.condition_titles import condition_title
 from collector.conditions import ConditionState, Transition, step
 from collector.config import MonitoringSettings
 from collector.contracts import contract_in_force
@@ -285,7 +286,7 @@ class Monitor:
             NewTicket(
                 customer_id=cond.customer_id,
                 instance_id=cond.instance_id,
-                subject=f"{cond.instance_name}: {cond.check_key} failing",
+                subject=f"{cond.instance_name}: {condition_title(cond.check_key)}",
                 description=cond.detail or "",
                 category="incident",
                 impact=cond.impact,

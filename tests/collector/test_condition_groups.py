@@ -107,7 +107,7 @@ def test_a_down_instance_opens_one_ticket_and_one_page(collector: Collector) -> 
     opened = tickets(collector)
     assert len(opened) == 1
     ticket = opened[0]
-    assert ticket.subject == "prod: odoo.availability failing"
+    assert ticket.subject == "prod: Odoo unreachable (odoo.availability)"
     assert (ticket.impact, ticket.scope, ticket.priority) == ("high", "organisation", "A")
     assert ticket.description == (
         "failing: odoo.login_page (HTTP 502); odoo.version (connection refused); odoo.health (HTTP 502)"
@@ -175,7 +175,7 @@ def test_after_maintenance_only_the_group_opens(collector: Collector, clock: Fix
     clock.advance(timedelta(hours=1))
     collector.monitor.probe = lambda _url, _timeout: True
     collector.tick()  # held tickets open now: members and quieted checks stay quiet
-    assert [x.subject for x in tickets(collector)] == ["prod: odoo.availability failing"]
+    assert [x.subject for x in tickets(collector)] == ["prod: Odoo unreachable (odoo.availability)"]
     assert len(notifications(collector, "page")) == 1
 
 
@@ -200,14 +200,16 @@ def test_recovery_waits_for_every_member_then_lifts_the_quiet(collector: Collect
     assert recovery_notices(collector) == 1
     assert flips_of(collector, "odoo.availability") == [("ok", "failing"), ("failing", "recovered")]
     # Slow after the outage is its own condition again: a B ticket.
-    assert (slow.subject, slow.priority) == ("prod: odoo.latency failing", "B")
+    assert (slow.subject, slow.priority) == ("prod: Odoo responding slowly (odoo.latency)", "B")
     assert outage.priority == "A"
 
 
 def test_latency_alone_still_opens_its_own_ticket(collector: Collector) -> None:
     send(collector, "acme", all_ok(latency="failing"))
     send(collector, "acme", all_ok(latency="failing"))
-    assert [(x.subject, x.priority) for x in tickets(collector)] == [("prod: odoo.latency failing", "B")]
+    assert [(x.subject, x.priority) for x in tickets(collector)] == [
+        ("prod: Odoo responding slowly (odoo.latency)", "B")
+    ]
 
 
 def test_a_silent_agent_and_its_later_failing_reports_share_one_ticket(

@@ -226,9 +226,9 @@ def test_integration_override_sets_the_priority(sqlite_url: str, clock: FixedClo
     other = failing("integration:erp-sync", "http", integration="erp-sync")
     send(built, "acme", [other])
     send(built, "acme", [other])
-    assert [(ticket.subject.split(":")[1].strip(), ticket.priority) for ticket in tickets(built)] == [
-        ("integration", "A"),
-        ("integration", "C"),
+    assert [(ticket.subject, ticket.priority) for ticket in tickets(built)] == [
+        ("prod: integration webshop failing (integration:webshop)", "A"),
+        ("prod: integration erp-sync failing (integration:erp-sync)", "C"),
     ]
     built.engine.dispose()
 
