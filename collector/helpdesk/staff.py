@@ -90,6 +90,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
             select(
                 core.tickets,
                 core.customers.c.key.label("customer_key"),
+                core.customers.c.name.label("customer_name"),
                 assignments.c.username.label("assignee"),
             )
             .join(core.customers, core.customers.c.id == core.tickets.c.customer_id)

@@ -72,6 +72,7 @@ def test_queue_sorted_by_deadline_with_marks_and_filters(rig: Rig) -> None:
     session = rig.staff()
     page = session.get(f"{rig.url}/staff").text
     assert page.index(urgent) < page.index(question)  # priority A answers first
+    assert '<a href="/staff/customers/acme?lang=nl">Acme BV</a>' in page  # the customer's name, linked
     rig.clock.advance(timedelta(hours=3))  # A premium: response due within the hour -> breached
     page = session.get(f"{rig.url}/staff").text
     assert "SLA geschonden" in page
