@@ -19,7 +19,6 @@ from collector.after_commit import transaction
 from collector.availability_alerts import join_availability
 from collector.contracts import contract_in_force
 from collector.policy.triage import parse_impact, parse_scope
-from collector.routing import RoutingEvent
 from collector.service import Collector
 from collector.tickets import OPEN_STATES, NewTicket
 
@@ -116,23 +115,8 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
         collector.tickets.event(
             conn, open_ticket.id, "recovered", f"Alertmanager: {name} resolved", actor="alertmanager"
         )
-        paged = bool(collector.outbox.paged_recipients(conn, open_ticket.number))
-        collector.router.route(
-            conn,
-            RoutingEvent(
-                name="condition_recovered",
-                subject_ref=open_ticket.number,
-                customer_id=customer.id,
-                ticket_id=open_ticket.id,
-                fields={"paged": paged, "priority": open_ticket.priority},
-                values={
-                    "ticket": open_ticket.number,
-                    "subject": open_ticket.subject,
-                    "summary": f"{open_ticket.subject}: resolved",
-                    "priority": open_ticket.priority,
-                },
-                language=open_ticket.language,
-            ),
+        collector.monitor.announce_recovery(
+            conn, open_ticket, customer.id, f"{open_ticket.subject}: resolved"
         )
         return {"fingerprint": alert.fingerprint, "result": "resolved noted", "ticket": open_ticket.number}
     if open_ticket is not None:

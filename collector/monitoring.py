@@ -345,21 +345,27 @@ class Monitor:
         if ticket.state not in OPEN_STATES:
             return
         self.tickets.event(conn, ticket.id, "recovered", f"{cond.check_key} recovered", actor="monitoring")
-        paged = bool(self.router._paged_lookup and self.router._paged_lookup(conn, ticket.number))
+        self.announce_recovery(conn, ticket, cond.customer_id, f"{ticket.subject}: recovered", detail or "")
+
+    def announce_recovery(
+        self, conn: Connection, ticket: Any, customer_id: int, summary: str, details: str = ""
+    ) -> None:
+        """Route a recovery notice for an open ticket: to whoever was paged, and per the routing rules."""
+        paged = self.router.was_paged(conn, ticket.number)
         self.router.route(
             conn,
             RoutingEvent(
                 name="condition_recovered",
                 subject_ref=ticket.number,
-                customer_id=cond.customer_id,
+                customer_id=customer_id,
                 ticket_id=ticket.id,
                 fields={"paged": paged, "priority": ticket.priority},
                 values={
                     "ticket": ticket.number,
                     "subject": ticket.subject,
-                    "summary": f"{ticket.subject}: recovered",
+                    "summary": summary,
                     "priority": ticket.priority,
-                    "details": detail or "",
+                    "details": details,
                 },
                 language=ticket.language,
             ),

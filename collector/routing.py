@@ -181,6 +181,10 @@ class Router:
         cal = self._calendars[calendar]
         return None if cal.is_open(now) else cal.next_open(now)
 
+    def was_paged(self, conn: Connection, subject_ref: str) -> bool:
+        """Whether anyone was paged for this subject (recovery notices then go to them)."""
+        return bool(self._paged_lookup and self._paged_lookup(conn, subject_ref))
+
     def route(self, conn: Connection, event: RoutingEvent) -> list[Routed]:
         now = self.clock.now()
         routed: list[Routed] = []
