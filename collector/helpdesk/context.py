@@ -47,9 +47,13 @@ class Helpdesk:
 def page_environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    from collector.helpdesk.page_filters import install
+
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install(environment)
+    return environment

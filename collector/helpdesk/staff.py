@@ -16,8 +16,9 @@ from collector.contracts import contract_in_force
 from collector.helpdesk import intake, staff_reports, staff_tickets
 from collector.helpdesk.accounts import list_usernames
 from collector.helpdesk.context import Helpdesk
-from collector.helpdesk.queue import human, sla_view, sort_key
+from collector.helpdesk.queue import sla_view, sort_key
 from collector.helpdesk.staff_auth import Signed, login_page, safe_next, sign_in, sign_out
+from collector.helpdesk.staff_customers import CustomerMarks, customer_marks, limit_rows
 from collector.helpdesk.staff_forms import (
     Refused,
     back,
@@ -104,6 +105,8 @@ def router(helpdesk: Helpdesk) -> APIRouter:
             query = query.where(core.tickets.c.state.in_(OPEN_STATES))
         elif state in STATES:
             query = query.where(core.tickets.c.state == state)
+        if assignee == "me":
+            assignee = who.user.username
         if assignee == "-":
             query = query.where(assignments.c.username.is_(None))
         elif assignee:
@@ -120,8 +123,6 @@ def router(helpdesk: Helpdesk) -> APIRouter:
             who,
             request,
             items=items,
-            human=human,
-            now=now,
             customers=customers,
             users=users,
             states=STATES,
@@ -143,7 +144,10 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                 .group_by(core.customers.c.id)
                 .order_by(core.customers.c.key)
             ).all()
-        return page("staff/customers.html", who, request, rows=rows)
+            marks = customer_marks(conn)
+        return page(
+            "staff/customers.html", who, request, rows=rows, marks=marks, no_marks=CustomerMarks("ok", 0)
+        )
 
     @staff.get("/customers/{key}")
     def customer(request: Request, who: Who, key: str) -> Response:
@@ -175,10 +179,18 @@ def router(helpdesk: Helpdesk) -> APIRouter:
             contract=contract,
             instances=instances,
             contacts=contacts,
-            limits=limits,
+            limits=limit_rows(limits, package_limits(contract)),
             tickets=[(t, sla_view(t, now)) for t in tickets],
-            human=human,
         )
+
+    def package_limits(contract: Any) -> dict[str, int | None]:
+        if contract is None or contract.package is None:
+            return {}
+        try:
+            package = collector.limits.catalogue.package(contract.package)
+        except ValueError:
+            return {}
+        return {"users": package.max_users, "lines": package.max_custom_lines}
 
     # -- phone intake -----------------------------------------------------------------------------------
 
@@ -251,7 +263,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                 values=values,
                 form_error=f"{exc.field}: {exc}",
             )
-        return back(f"/staff/tickets/{opened.number}", message=f"{opened.number}")
+        return back(f"/staff/tickets/{opened.number}", message=f"{opened.number}", lang=who.lang)
 
     # -- maintenance windows and silences (manager and admin) ---------------------------------------------
 
@@ -267,7 +279,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                 )
                 .join(core.instances, core.instances.c.id == core.conditions.c.instance_id)
                 .join(core.customers, core.customers.c.id == core.instances.c.customer_id)
-                .where(core.conditions.c.state != "ok")
+                .where(core.conditions.c.state == "failing")
                 .order_by(core.conditions.c.since)
             ).all()
             customers = list(
@@ -305,8 +317,8 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                     collector.clock.now(),
                 )
         except ValueError as exc:
-            return back("/staff/maintenance", error=str(exc))
-        return back("/staff/maintenance", message=who.t["done"])
+            return back("/staff/maintenance", error=str(exc), lang=who.lang)
+        return back("/staff/maintenance", message=who.t["done"], lang=who.lang)
 
     @staff.post("/maintenance/{window_id}/remove")
     async def maintenance_remove(request: Request, who: Who, window_id: int) -> Response:
@@ -315,8 +327,10 @@ def router(helpdesk: Helpdesk) -> APIRouter:
         with transaction(collector.engine) as conn:
             removed = remove_window(conn, window_id)
         if not removed:
-            return back("/staff/maintenance", error=f"maintenance window {window_id} does not exist")
-        return back("/staff/maintenance", message=who.t["done"])
+            return back(
+                "/staff/maintenance", error=f"maintenance window {window_id} does not exist", lang=who.lang
+            )
+        return back("/staff/maintenance", message=who.t["done"], lang=who.lang)
 
     @staff.post("/conditions/{condition_id}/silence")
     async def silence_condition(request: Request, who: Who, condition_id: int) -> Response:
@@ -330,8 +344,8 @@ def router(helpdesk: Helpdesk) -> APIRouter:
             with transaction(collector.engine) as conn:
                 silence(conn, condition_id, until, f"{reason} ({who.user.username})")
         except ValueError as exc:
-            return back("/staff/maintenance", error=str(exc))
-        return back("/staff/maintenance", message=who.t["done"])
+            return back("/staff/maintenance", error=str(exc), lang=who.lang)
+        return back("/staff/maintenance", message=who.t["done"], lang=who.lang)
 
     staff_tickets.add_routes(staff, helpdesk)
     staff_reports.add_routes(staff, helpdesk)

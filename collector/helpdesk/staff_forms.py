@@ -32,6 +32,7 @@ def page_renderer(helpdesk: Helpdesk) -> Page:
             lang=who.lang,
             t=who.t,
             who=who,
+            now=helpdesk.collector.clock.now(),
             ok=request.query_params.get("ok", "")[:300],
             error=request.query_params.get("error", "")[:300],
             **values,
@@ -64,9 +65,12 @@ def need(who: Signed, role: str) -> None:
         raise Refused(who.t["forbidden"])
 
 
-def back(url: str, message: str = "", error: str = "") -> Response:
+def back(url: str, message: str = "", error: str = "", lang: str = "") -> Response:
+    """A redirect after an action, keeping the page's language and carrying its outcome."""
+    params = [("lang", lang)] if lang else []
+    params += [("ok", message)] if message else [("error", error)] if error else []
     sep = "&" if "?" in url else "?"
-    extra = f"{sep}ok={quote(message)}" if message else f"{sep}error={quote(error)}" if error else ""
+    extra = sep + "&".join(f"{key}={quote(value)}" for key, value in params) if params else ""
     return RedirectResponse(url + extra, status_code=303)
 
 

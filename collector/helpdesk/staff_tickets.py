@@ -14,15 +14,15 @@ from sqlalchemy import Connection, delete, select
 from alerts.model import NotificationRequest
 from collector import tables as core
 from collector.after_commit import after_commit, transaction
-from collector.api_models import iso
 from collector.helpdesk import attachments as files
 from collector.helpdesk.accounts import list_usernames
 from collector.helpdesk.context import Helpdesk
-from collector.helpdesk.queue import human, sla_view
+from collector.helpdesk.queue import sla_view
 from collector.helpdesk.staff_auth import Signed
 from collector.helpdesk.staff_forms import back, checked_form, page_renderer, parse_local, signed_in
 from collector.helpdesk.tables import assignments
 from collector.helpdesk.tables import attachments as attachment_table
+from collector.helpdesk.ticket_actions import actions_for
 from collector.policy.triage import Category, Impact, Priority, Scope
 from collector.service import Collector
 from collector.tickets import TicketError
@@ -173,8 +173,12 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             ticket=row,
             customer=customer,
             sla=sla_view(row, now),
-            human=human,
-            iso=iso,
+            acks=acks,
+            actions=actions_for(
+                row.state,
+                paged=any(d.kind in ("page", "escalation") for d in deliveries),
+                acknowledged=bool(acks),
+            ),
             timeline=timeline,
             assignee=assignee,
             attachments=attached,
@@ -194,8 +198,8 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             with transaction(collector.engine) as conn:
                 apply_action(collector, conn, number[:20], action, form, who)
         except ValueError as exc:  # TicketError and the policy's parse errors
-            return back(url, error=str(exc))
-        return back(url, message=who.t["done"])
+            return back(url, error=str(exc), lang=who.lang)
+        return back(url, message=who.t["done"], lang=who.lang)
 
     @staff.get("/attachments/{attachment_id}")
     def attachment(who: Who, attachment_id: int) -> Response:

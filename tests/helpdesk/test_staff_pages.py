@@ -114,7 +114,7 @@ def test_reply_mails_reporter_and_stops_response_clock_wait_pauses_and_customer_
     assert resumed.state == "in_progress"  # type: ignore[attr-defined]
     assert resumed.resolution_due > due_before  # type: ignore[attr-defined]  # the paused time is added
     page = session.get(f"{rig.url}/staff/tickets/{number}").text
-    assert "customer_reply" in page and "Versie 17." in page and "delivery" in page
+    assert "reactie klant" in page and "Versie 17." in page and "bezorging" in page
 
 
 def test_assess_note_resolve_close_reopen_agreed_and_ack(rig: Rig) -> None:
@@ -148,7 +148,7 @@ def test_assess_note_resolve_close_reopen_agreed_and_ack(rig: Rig) -> None:
     act(rig, session, number, "reopen", body="Komt terug")
     assert ticket(rig, number).state == "in_progress"  # type: ignore[attr-defined]
     page = session.get(f"{rig.url}/staff/tickets/{number}").text
-    for kind in ("assessed", "note", "agreed_date", "acknowledged", "solution"):
+    for kind in ("beoordeeld", "notitie", "afgesproken datum", "bevestigd", "oplossing"):
         assert f"<strong>{kind}</strong>" in page
 
 
@@ -183,7 +183,7 @@ def test_customer_page_and_maintenance_by_role(rig: Rig) -> None:
     web_ticket(rig)
     engineer, manager = rig.staff("eva"), rig.staff("max")
     page = engineer.get(f"{rig.url}/staff/customers/acme").text
-    assert "Acme BV" in page and "prod" in page and "Niemand kan inloggen" in page and "small" in page
+    assert "Acme BV" in page and "prod" in page and "Niemand kan inloggen" in page and "klein" in page
     assert engineer.get(f"{rig.url}/staff/customers/nope").status_code == 404
     window = {"customer": "acme", "start": "2026-11-28T22:00", "end": "2026-11-29T02:00", "reason": "upgrade"}
     refused = engineer.post(f"{rig.url}/staff/maintenance", data={**window, "csrf": rig.csrf(engineer)})
