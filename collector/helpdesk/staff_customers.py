@@ -50,7 +50,7 @@ def customer_marks(conn: Connection) -> dict[int, CustomerMarks]:
     ):
         if _WORST.get(state, 0) > _WORST.get(worst.get(customer_id, "ok"), 0):
             worst[customer_id] = state
-    breached = dict(
+    breached: dict[int, int] = dict(
         conn.execute(
             select(core.tickets.c.customer_id, func.count())
             .where(
