@@ -132,10 +132,10 @@ class LimitWatch:
                         "event": event.value,
                         "state": new.state.value,  # near or over: the warning's wording (ok after back_under)
                         "current_package": contract.package,
-                        "package": advice or "custom quote",
+                        "package": advice or "",  # empty: no standard package fits, a custom quote
+                        "users": users,
+                        "lines": lines,
                         "summary": f"{metric} {usage} against a limit of {limit} ({event.value})",
-                        "reason": f"Measured {users} internal users and {lines} custom code lines; "
-                        f"the {contract.package} package allows {limit} {metric}.",
                     },
                     dedup_key=f"limit:{customer_id}:{metric}:{event.value}:{now.date().isoformat()}",
                 ),

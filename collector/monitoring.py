@@ -29,6 +29,7 @@ from collector.condition_groups import (
     verdict,
 )
 from collector.condition_titles import condition_title
+from collector.condition_words import customer_words
 from collector.conditions import ConditionState, Transition, step
 from collector.config import MonitoringSettings
 from collector.contracts import contract_in_force
@@ -296,6 +297,11 @@ class Monitor:
                 premium=bool(contract and contract.premium),
                 language=customer.language,
                 actor="monitoring",
+                # The customer's mail says what broke in their words, without the check key.
+                notify_values={
+                    "instance": cond.instance_name,
+                    "what": customer_words(cond.check_key, customer.language),
+                },
             ),
         )
         conn.execute(

@@ -93,10 +93,10 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "waiting_for_customer": "wacht op klant", "resolved": "opgelost", "closed": "gesloten",
         },
         "category": {"incident": "storing", "question": "vraag", "change": "wijzigingsverzoek"},
-        "impact": {"low": "laag", "medium": "gemiddeld", "high": "hoog"},
+        "impact": {"low": "laag", "medium": "medium", "high": "hoog"},
         "scope": {
-            "one-user": "één gebruiker", "multiple-users": "meerdere gebruikers",
-            "organisation": "hele organisatie",
+            "one-user": "een gebruiker", "multiple-users": "meerdere gebruikers",
+            "organisation": "organisatie-breed",
         },
         "which": {"response": "reactie", "resolution": "oplossing", "none": "geen"},
         "metric": {"users": "interne gebruikers", "lines": "regels maatwerkcode"},
@@ -115,7 +115,6 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "prebreach": "bijna over tijd", "condition": "controle", "recovered": "hersteld",
             "agreed_date": "afgesproken datum",
         },
-        "package": {"small": "klein", "medium": "middel", "large": "groot"},
         "language": {"nl": "Nederlands", "en": "Engels"},
     },
     "en": {
@@ -126,7 +125,7 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
         "category": {"incident": "incident", "question": "question", "change": "change request"},
         "impact": {"low": "low", "medium": "medium", "high": "high"},
         "scope": {
-            "one-user": "one user", "multiple-users": "several users", "organisation": "whole organisation",
+            "one-user": "one user", "multiple-users": "multiple users", "organisation": "organisation-wide",
         },
         "which": {"response": "response", "resolution": "resolution", "none": "none"},
         "metric": {"users": "internal users", "lines": "custom code lines"},
@@ -144,7 +143,6 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
             "prebreach": "nearly due", "condition": "check", "recovered": "recovered",
             "agreed_date": "agreed date",
         },
-        "package": {"small": "small", "medium": "medium", "large": "large"},
         "language": {"nl": "Dutch", "en": "English"},
     },
 }  # fmt: skip

@@ -69,4 +69,4 @@ def test_the_collector_passes_the_state_and_the_customer_reads_the_right_words(c
     )
     assert "Uw abonnement nadert de limiet" in render("limit_warning", "nl", near).subject
     assert "Uw abonnement overschrijdt de limiet" in render("limit_warning", "nl", over).subject
-    assert "26 gebruikers" in render("limit_warning", "nl", over).text
+    assert "26 interne gebruikers" in render("limit_warning", "nl", over).text

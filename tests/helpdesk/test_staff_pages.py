@@ -183,7 +183,7 @@ def test_customer_page_and_maintenance_by_role(rig: Rig) -> None:
     web_ticket(rig)
     engineer, manager = rig.staff("eva"), rig.staff("max")
     page = engineer.get(f"{rig.url}/staff/customers/acme").text
-    assert "Acme BV" in page and "prod" in page and "Niemand kan inloggen" in page and "klein" in page
+    assert "Acme BV" in page and "prod" in page and "Niemand kan inloggen" in page and "small" in page
     assert engineer.get(f"{rig.url}/staff/customers/nope").status_code == 404
     window = {"customer": "acme", "start": "2026-11-28T22:00", "end": "2026-11-29T02:00", "reason": "upgrade"}
     refused = engineer.post(f"{rig.url}/staff/maintenance", data={**window, "csrf": rig.csrf(engineer)})

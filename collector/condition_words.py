@@ -1,0 +1,40 @@
+"""What broke, in the customer's words and language: no check keys in anything a customer reads.
+
+Staff see `condition_title` (English, with the key in brackets, to find the condition); customers get
+these sentences in their own language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+_BY_KEY: Mapping[str, Mapping[str, str]] = {
+    "nl": {
+        "odoo.availability": "Odoo is onbereikbaar",
+        "odoo.latency": "Odoo reageert traag",
+        "odoo.authentication": "onze monitoring kan niet meer inloggen",
+        "collector.probe": "Odoo is van buitenaf onbereikbaar",
+    },
+    "en": {
+        "odoo.availability": "Odoo is unreachable",
+        "odoo.latency": "Odoo is responding slowly",
+        "odoo.authentication": "our monitoring can no longer sign in",
+        "collector.probe": "Odoo is unreachable from outside",
+    },
+}
+_BY_PREFIX: Mapping[str, Mapping[str, str]] = {
+    "nl": {"integration": "de koppeling {name} werkt niet", "host.disk": "schijf {name} raakt vol"},
+    "en": {"integration": "the integration {name} is failing", "host.disk": "disk {name} is filling up"},
+}
+_UNKNOWN = {"nl": "een controle geeft een storing", "en": "a check is failing"}
+
+
+def customer_words(check_key: str, language: str) -> str:
+    """'de koppeling webshop werkt niet' for 'integration:webshop' in Dutch; never the key itself."""
+    lang = "en" if language == "en" else "nl"
+    words = _BY_KEY[lang].get(check_key)
+    if words is not None:
+        return words
+    prefix, separator, name = check_key.partition(":")
+    template = _BY_PREFIX[lang].get(prefix) if separator else None
+    return template.format(name=name) if template else _UNKNOWN[lang]
