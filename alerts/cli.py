@@ -65,6 +65,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Who is on call now (or --at a time), with the phone number the emergency line forwards to."""
         from alerts.oncall import Rota, current_oncall
+        from alerts.people_time import local_time
 
         rota = _load(config)
         assert isinstance(rota, Rota)
@@ -81,9 +82,10 @@ def register(app: typer.Typer) -> None:
             return
         until = datetime.fromisoformat(current["until"]).astimezone(rota.timezone)
         reason = f" ({current['reason']})" if current["reason"] else ""
+        phone = current["phone"] or "no phone number in the rota"
         typer.echo(
-            f"{current['name']}  {current['phone']}  {current['email']}  "
-            f"until {until:%a %Y-%m-%d %H:%M %Z}{reason}"
+            f"{current['name']}, phone {phone}, {current['email']}, "
+            f"until {local_time(until, 'en')} ({rota.timezone}){reason}"
         )
 
     @oncall.command("ical")

@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from collector.type_words import type_words
+
 if TYPE_CHECKING:
     from collector.routing import Rule
 
@@ -206,12 +208,7 @@ def _check_types(data: dict[str, Any]) -> None:
             # bool is an int in Python: refuse true/false where a number is wanted.
             wrong_bool = isinstance(item, bool) and expected is not bool
             if wrong_bool or not isinstance(item, expected):
-                names = (
-                    expected.__name__
-                    if isinstance(expected, type)
-                    else "/".join(t.__name__ for t in expected)
-                )
-                raise ConfigError(f"{section}.{key} must be a {names}, got {item!r}")
+                raise ConfigError(f"{section}.{key} must be {type_words(expected)}, got {item!r}")
 
 
 def _parse_start(raw: object) -> datetime | None:

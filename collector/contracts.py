@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, delete, select, update
 
 from collector import tables as t
 from collector.database import writing
+from collector.type_words import type_words
 
 PACKAGES = ("small", "medium", "large")
 LANGUAGES = ("nl", "en")
@@ -111,7 +112,7 @@ def _take(table: dict[str, Any], where: str, key: str, kind: type, *, required: 
         return None
     value = table[key]
     if (kind is not bool and isinstance(value, bool)) or not isinstance(value, kind):
-        raise ContractFileError(f"{where}.{key} must be a {kind.__name__}, got {value!r}")
+        raise ContractFileError(f"{where}.{key} must be {type_words(kind)}, got {value!r}")
     return value
 
 

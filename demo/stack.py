@@ -36,11 +36,14 @@ ONCALL_PEOPLE = {
     "bram": "Bram Visser",
     "carla": "Carla Jansen",
 }
+# The numbers the emergency line forwards to (fictional; `oncall who` shows them).
+ONCALL_PHONES = {"anna": "+31 6 1000 0001", "bram": "+31 6 1000 0002", "carla": "+31 6 1000 0003"}
 
 
 def rota_toml(webhook_url: str) -> str:
     people = "".join(
         f'\n[people.{pid}]\nname = "{name}"\nemail = "{pid}@partner.example"\n'
+        f'phone = "{ONCALL_PHONES[pid]}"\n'
         f'notify = ["json://{webhook_url.removeprefix("http://")}/person/{pid}"]\n'
         for pid, name in ONCALL_PEOPLE.items()
     )

@@ -18,7 +18,7 @@ def _parser(prog: str) -> argparse.ArgumentParser:
         description="Count custom code lines per module, identical to odoo-bin cloc.",
     )
     parser.add_argument("-p", "--path", action="append", default=[], help="a module folder (repeatable)")
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="list every counted file")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every counted file")
     parser.add_argument("--json", dest="json_output", action="store_true", help="print the result as JSON")
     parser.add_argument("--addons-path", help="comma-separated addons folders")
     parser.add_argument("--installed", help="with --addons-path: only these comma-separated module names")
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None, prog: str = "python -m agent.cloc") -> i
             options.no_cache,
         )
     except CommandError as error:
-        print(error, file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
         return error.exit_code
     return 0
 

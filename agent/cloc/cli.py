@@ -12,7 +12,7 @@ def cloc(
     path: list[str] | None = typer.Option(
         None, "-p", "--path", help="A module folder, counted as one module (repeat for several)."
     ),
-    verbose: int = typer.Option(0, "-v", "--verbose", count=True, help="List every counted file."),
+    verbose: bool = typer.Option(False, "-v", "--verbose", help="List every counted file."),
     json_output: bool = typer.Option(False, "--json", help="Print the result as JSON."),
     addons_path: str | None = typer.Option(
         None,
@@ -36,7 +36,7 @@ def cloc(
     try:
         run_cloc(path or [], verbose, json_output, addons_path, installed, odoo_version, cache_dir, no_cache)
     except CommandError as error:
-        typer.echo(str(error), err=True)
+        typer.echo(f"error: {error}", err=True)
         raise typer.Exit(error.exit_code) from None
 
 

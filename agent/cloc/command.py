@@ -11,7 +11,7 @@ LONG_COUNT_FILES = 100  # fewer new files than this finish before a bar would he
 
 
 class CommandError(Exception):
-    """Bad input: one sentence for the user, and the exit code (2 for usage)."""
+    """Bad input: one sentence for the user, and the exit code (2 for usage); shown as "error: ..."."""
 
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
@@ -62,12 +62,14 @@ def run_cloc(
 ) -> None:
     """The command's work, once the options are read."""
     if not paths and not addons_path:
-        _fail("Nothing to count: give a module folder with -p PATH or addons folders with --addons-path DIR.")
+        _fail("nothing to count: give a module folder with -p PATH or addons folders with --addons-path DIR.")
     if installed is not None and not addons_path:
         _fail("--installed only applies with --addons-path: add the addons folders to search.")
     for given in paths:
         if not os.path.exists(given):
             _fail(f"{given} does not exist: give the folder of an Odoo module to -p.")
+        if not os.path.isdir(given):
+            _fail(f"{given} is a file, not a module: give the folder of an Odoo module to -p.")
     addons_dirs = _split_names(addons_path)
     for folder in addons_dirs:
         if not os.path.isdir(folder):
@@ -90,7 +92,7 @@ def run_cloc(
         names = _split_names(installed) if installed is not None else None
         module_paths, missing = custom_module_paths(addons_dirs, names, rules)
         for name in missing:
-            print(f"{name} is not in the addons folders given: it is not counted.", file=sys.stderr)
+            print(f"warning: {name} is not in the addons folders given: it is not counted.", file=sys.stderr)
     module_paths.extend(paths)
 
     directory = None if no_cache else (cache_dir or default_cache_dir())

@@ -24,7 +24,7 @@ SCOPE_HELP = (
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
+    typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -52,19 +52,35 @@ def _catalogue(path: Path | None) -> Any:
         _fail(str(error), code=1)
 
 
-def _priority(category_text: str, impact_text: str | None, scope_text: str | None) -> tuple[Any, Any]:
-    """(category, priority) from the matrix; questions and change requests need no impact or scope."""
+def _priority(
+    category_text: str, impact_text: str | None, scope_text: str | None, *, priority_option: bool = False
+) -> tuple[Any, Any]:
+    """(category, priority) from the matrix; questions and change requests need no impact or scope.
+
+    A given value is checked before a missing one is asked for, so a typo is named even when the other
+    option is missing; `priority_option` says whether the command has --priority to mention.
+    """
     from collector.policy.triage import Category, parse_category, parse_impact, parse_scope, priority_for
 
     try:
         category = parse_category(category_text)
         if category is not Category.INCIDENT:
             return category, priority_for(category)
-        if impact_text is None or scope_text is None:
-            _fail("an incident needs --impact and --scope (or an explicit --priority)")
-        return category, priority_for(category, parse_impact(impact_text), parse_scope(scope_text))
+        impact = parse_impact(impact_text) if impact_text is not None else None
+        scope = parse_scope(scope_text) if scope_text is not None else None
     except ValueError as error:
         _fail(str(error))
+    if impact is None or scope is None:
+        missing = [
+            (name, values.rstrip("."))
+            for name, value, values in (("--impact", impact, IMPACT_HELP), ("--scope", scope, SCOPE_HELP))
+            if value is None
+        ]
+        alternative = " (or give --priority)" if priority_option else ""
+        needed = " and ".join(name for name, _ in missing)
+        valid = "; ".join(f"{name} is {values}" for name, values in missing)
+        _fail(f"an incident needs {needed}{alternative}. {valid}")
+    return category, priority_for(category, impact, scope)
 
 
 def triage(
@@ -114,7 +130,7 @@ def sla(
         except ValueError as error:
             _fail(str(error))
     else:
-        parsed_category, chosen = _priority(category, impact, scope)
+        parsed_category, chosen = _priority(category, impact, scope, priority_option=True)
     policy = SlaPolicy.from_catalogue(catalogue)
     zone = policy.support.tz
     try:
@@ -171,6 +187,16 @@ def quote(
     from collector.policy.catalogue import Contract, ContractError
     from collector.policy.fees import advise_package, fee_lines, monthly_fee
 
+    if (
+        package is None
+        and not (premium or koppelingen or migration)
+        and users is None
+        and custom_lines is None
+    ):
+        _fail(
+            "nothing to quote: give --package small|medium|large (with --premium, --koppelingen N, "
+            "--migration), or --users N --custom-lines N for package advice"
+        )
     catalogue = _catalogue(catalogue_path)
     if (users is None) != (custom_lines is None):
         _fail("package advice needs both --users and --custom-lines")

@@ -37,6 +37,8 @@ def _parse_instant(text: str) -> datetime:
 def _database_url(config_path: Path | None, database_url: str | None) -> str:
     if database_url:
         return database_url
+    if config_path is None:  # the documented default, read where it is; nothing is created here
+        return f"sqlite:///{Path.cwd() / 'var' / 'collector.db'}"
     from collector.config import ConfigError, load_config
 
     try:
@@ -56,9 +58,19 @@ def _catalogue(path: Path | None) -> Any:
 
 def _engine(url: str) -> Any:
     from sqlalchemy import inspect
+    from sqlalchemy.engine import make_url
 
     from collector.database import make_engine
 
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # Opening a missing SQLite file would create an empty database where the user happens to stand.
+        if not Path(str(parsed.database)).is_file():
+            _fail(
+                f"there is no database at {parsed.database}: give the collector's configuration with "
+                "--config collector.toml, or --database-url",
+                1,
+            )
     engine = make_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())
@@ -82,7 +94,10 @@ def report(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
     ] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", "-c", help="collector.toml (for the database).")
+        Path | None,
+        typer.Option(
+            "--config", "-c", help="collector.toml (for the database; default: var/collector.db here)."
+        ),
     ] = None,
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="Overrides the database of --config.")

@@ -116,8 +116,8 @@ def test_cli_who_ical_and_ack(tmp_path: Path, receiver: WebhookReceiver) -> None
     rota_file.write_text(ROTA_TOML)
     who = _run("oncall", "who", "--config", str(rota_file), "--at", "2026-03-09T09:00")
     assert who.returncode == 0, who.stderr
-    assert who.stdout.startswith("Bram Bakker  +31600000002")
-    assert "until Mon 2026-03-16 09:00 CET" in who.stdout
+    assert who.stdout.startswith("Bram Bakker, phone +31600000002, ")
+    assert "until Mon 16 Mar 09:00 (Europe/Amsterdam)" in who.stdout
     bad = _run("oncall", "who", "--config", str(tmp_path / "missing.toml"))
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "--config" in bad.stderr
     ical = _run("oncall", "ical", "--config", str(rota_file))

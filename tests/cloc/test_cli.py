@@ -103,7 +103,7 @@ def test_addons_path_mode(run, tmp_path: Path) -> None:  # type: ignore[no-untyp
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((), "Nothing to count"),
+        ((), "nothing to count"),
         (("-p", "/no/such/module"), "does not exist"),
         (("--addons-path", "/no/such/dir"), "is not a folder"),
         (("--installed", "x", "-p", "."), "--installed only applies"),
@@ -114,7 +114,28 @@ def test_bad_input_is_one_sentence_and_exit_2(run, args: tuple[str, ...], messag
     code, out, err = run(*args)
     assert code == 2
     assert message in err
+    assert err.startswith("error: ")
     assert "Traceback" not in err + out
+
+
+def test_a_file_is_refused_as_a_module(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    readme = tmp_path / "README.md"
+    readme.write_text("# not a module\n")
+    code, out, err = run("-p", str(readme))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"error: {readme} is a file, not a module")
+
+
+def test_help_and_usage_agree_that_verbose_is_a_flag() -> None:
+    from typer.testing import CliRunner
+
+    from agent.cloc.__main__ import _parser
+    from prioritysupport.cli import build_app
+
+    shown = CliRunner().invoke(build_app(), ["cloc", "--help"], env={"COLUMNS": "200"}).output
+    verbose_line = next(line for line in shown.splitlines() if "--verbose" in line)
+    assert "<int>" not in verbose_line and "INTEGER" not in verbose_line
+    assert "[-v]" in _parser("prioritysupport cloc").format_usage()
 
 
 def test_legacy_version_ignores_stylesheets(run, make_module: ModuleBuilder) -> None:  # type: ignore[no-untyped-def]
@@ -168,4 +189,4 @@ def test_lean_module_entry(make_module: ModuleBuilder, capsys: pytest.CaptureFix
     assert main(["-p", folder, "--json", "--no-cache"]) == 0
     assert json.loads(capsys.readouterr().out)["code"] == 1
     assert main([]) == 2
-    assert "Nothing to count" in capsys.readouterr().err
+    assert "nothing to count" in capsys.readouterr().err

@@ -129,7 +129,28 @@ def test_sla_autumn_hour_means_the_summer_time_instant() -> None:
 )
 def test_sla_bad_input_is_one_sentence(args: list[str]) -> None:
     code, _, err = run("sla", *args)
-    assert code == 2 and err.startswith("Error: ") and err.strip().count("\n") == 0
+    assert code == 2 and err.startswith("error: ") and err.strip().count("\n") == 0
+
+
+def test_triage_names_the_bad_value_and_the_valid_ones() -> None:
+    code, out, err = run("triage", "--category", "incident", "--impact", "huge")
+    assert (code, out) == (2, "")
+    assert err.startswith("error: unknown impact 'huge': use one of low, laag, medium, high, hoog")
+    assert "--priority" not in err
+
+
+def test_triage_without_scope_says_which_values_fit_and_no_priority_option() -> None:
+    code, _, err = run("triage", "--category", "incident", "--impact", "high")
+    assert code == 2 and err.startswith("error: an incident needs --scope.") and "--priority" not in err
+    assert "one-user" in err and "organisation" in err
+    _, _, sla_err = run("sla", "--package", "small", "--category", "incident", "--created", "2026-11-27T10:00")
+    assert "(or give --priority)" in sla_err  # sla does have --priority
+
+
+def test_quote_without_arguments_fails_with_a_usage_hint() -> None:
+    code, out, err = run("quote")
+    assert code == 2 and out == ""
+    assert err.startswith("error: nothing to quote: give --package") and "--users" in err
 
 
 def test_sla_table() -> None:
