@@ -63,14 +63,14 @@ def _engine(url: str) -> Any:
     from collector.database import make_engine
 
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        # Opening a missing SQLite file would create an empty database where the user happens to stand.
-        if not Path(str(parsed.database)).is_file():
-            _fail(
-                f"there is no database at {parsed.database}: give the collector's configuration with "
-                "--config collector.toml, or --database-url",
-                1,
-            )
+    file_database = parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:")
+    # Opening a missing SQLite file would create an empty database where the user happens to stand.
+    if file_database and not Path(str(parsed.database)).is_file():
+        _fail(
+            f"there is no database at {parsed.database}: give the collector's configuration with "
+            "--config collector.toml, or --database-url",
+            1,
+        )
     engine = make_engine(url)
     try:
         tables = set(inspect(engine).get_table_names())

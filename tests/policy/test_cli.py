@@ -143,7 +143,8 @@ def test_triage_without_scope_says_which_values_fit_and_no_priority_option() -> 
     code, _, err = run("triage", "--category", "incident", "--impact", "high")
     assert code == 2 and err.startswith("error: an incident needs --scope.") and "--priority" not in err
     assert "one-user" in err and "organisation" in err
-    _, _, sla_err = run("sla", "--package", "small", "--category", "incident", "--created", "2026-11-27T10:00")
+    created = "2026-11-27T10:00"
+    _, _, sla_err = run("sla", "--package", "small", "--category", "incident", "--created", created)
     assert "(or give --priority)" in sla_err  # sla does have --priority
 
 
