@@ -6,6 +6,7 @@ notifications say them the same way; stored values (states, categories, metrics)
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -41,6 +42,23 @@ def span(value: timedelta | None) -> str:
     return "-" if value is None else people_time.span(value)
 
 
+# An ISO 8601 instant inside free text (timeline lines written by the system, e.g. "held until ...").
+ISO_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+
+
+def times_in(text: str | None, language: str = "nl") -> str:
+    """Free text with every ISO instant in it said as a local time ('held until za 28 nov 06:00')."""
+
+    def local(match: re.Match[str]) -> str:
+        try:
+            moment = datetime.fromisoformat(match.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            return match.group(0)
+        return when(moment, language)
+
+    return ISO_INSTANT.sub(local, text or "")
+
+
 def install(environment: Any) -> None:
     """Register the filters on a Jinja environment."""
-    environment.filters.update(when=when, deadline=deadline, ago=ago, span=span, word=word)
+    environment.filters.update(when=when, deadline=deadline, ago=ago, span=span, word=word, times_in=times_in)

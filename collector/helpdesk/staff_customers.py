@@ -50,15 +50,16 @@ def customer_marks(conn: Connection) -> dict[int, CustomerMarks]:
     ):
         if _WORST.get(state, 0) > _WORST.get(worst.get(customer_id, "ok"), 0):
             worst[customer_id] = state
-    breached: dict[int, int] = dict(
-        conn.execute(
-            select(core.tickets.c.customer_id, func.count())
+    breached: dict[int, int] = {
+        row.customer_id: int(row.count)
+        for row in conn.execute(
+            select(core.tickets.c.customer_id, func.count().label("count"))
             .where(
                 core.tickets.c.state.in_(OPEN_STATES)
                 & (core.tickets.c.response_breached | core.tickets.c.resolution_breached)
             )
             .group_by(core.tickets.c.customer_id)
-        ).tuples()
-    )
+        )
+    }
     ids = set(worst) | set(breached)
     return {i: CustomerMarks(worst.get(i, "ok"), int(breached.get(i, 0))) for i in ids}

@@ -46,7 +46,7 @@ def test_form_to_queue_in_a_real_browser(rig: Rig) -> None:
             assert row.count() == 1 and "A" in row.inner_text()
             page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
             row.get_by_role("link", name=number).click()
-            assert page.locator("#ticket-state").inner_text() == "new"
+            assert page.locator("#ticket-state").inner_text() == "nieuw"
             page.screenshot(path=str(ARTIFACTS / "ticket.png"), full_page=True)
         finally:
             browser.close()
