@@ -51,9 +51,9 @@ def customer_marks(conn: Connection) -> dict[int, CustomerMarks]:
         if _WORST.get(state, 0) > _WORST.get(worst.get(customer_id, "ok"), 0):
             worst[customer_id] = state
     breached: dict[int, int] = {
-        row.customer_id: int(row.count)
+        row.customer_id: int(row.breached)
         for row in conn.execute(
-            select(core.tickets.c.customer_id, func.count().label("count"))
+            select(core.tickets.c.customer_id, func.count().label("breached"))
             .where(
                 core.tickets.c.state.in_(OPEN_STATES)
                 & (core.tickets.c.response_breached | core.tickets.c.resolution_breached)
