@@ -27,6 +27,7 @@ from collector.policy.triage import Category, Impact, Priority, Scope
 from collector.service import Collector
 from collector.tickets import TicketError
 
+PAGE_KINDS = ("page", "escalation")  # a person was paged: acknowledging fits until someone has
 ACTIONS = (
     "assess", "respond", "note", "wait", "resume", "resolve",
     "close", "reopen", "agreed", "ack", "assign", "start",
@@ -176,7 +177,8 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             acks=acks,
             actions=actions_for(
                 row.state,
-                paged=any(d.kind in ("page", "escalation") for d in deliveries),
+                paged=any(d.kind in PAGE_KINDS for d in deliveries)
+                or any(e.kind == "notification" and (e.data or {}).get("kind") in PAGE_KINDS for e in events),
                 acknowledged=bool(acks),
             ),
             timeline=timeline,
