@@ -26,7 +26,7 @@ CONFIG_OPTION = typer.Option(Path("agent.toml"), "--config", "-c", help="The age
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(message, err=True)
+    typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)
 
 
@@ -36,7 +36,7 @@ def _load(path: Path) -> AgentConfig:
     try:
         return load_config(path)
     except ConfigError as error:
-        raise _fail(f"Configuration error: {error}.", 2) from None
+        raise _fail(f"the configuration is not valid: {error}.", 2) from None
 
 
 def _setup_logging(level: str) -> None:
@@ -80,7 +80,7 @@ def once(
         reports = agent.run_due(force=True)
     except OSError as error:
         raise _fail(
-            f"The agent cannot use {loaded.state_dir}: {error.strerror}; check state_dir.", 1
+            f"the agent cannot use {loaded.state_dir}: {error.strerror}; check state_dir.", 1
         ) from None
     if as_json:
         typer.echo(json.dumps([report.to_json() for report in reports], indent=2))

@@ -223,6 +223,13 @@ def prune_command(
     typer.echo(f"deleted {deleted} raw report(s) older than {keep} day(s)")
 
 
+def _local(moment: datetime) -> str:
+    """A time as people read it: 'Sat 28 Nov 2026 22:00', Amsterdam time."""
+    from alerts.people_time import local_time
+
+    return local_time(moment, "en", with_year=True)
+
+
 def _instant(value: str, name: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
@@ -285,8 +292,8 @@ def maintenance_list(config: ConfigOption = None) -> None:
             str(row.id),
             row.customer,
             row.instance or "(all)",
-            row.starts_at.isoformat(),
-            row.ends_at.isoformat(),
+            _local(row.starts_at),
+            _local(row.ends_at),
             row.reason,
         )
     Console().print(table)
@@ -331,7 +338,7 @@ def silence_add(
             silence(conn, condition_id, ends, reason)
     except MaintenanceError as exc:
         _fail(str(exc), 2)
-    typer.echo(f"condition {condition_id} silenced until {ends.isoformat()}")
+    typer.echo(f"condition {condition_id} silenced until {_local(ends)}")
 
 
 @silence_app.command("list")
@@ -355,7 +362,7 @@ def silence_list(config: ConfigOption = None) -> None:
             row.instance,
             row.check_key,
             row.state,
-            row.silenced_until.isoformat(),
+            _local(row.silenced_until),
             row.silence_reason or "",
         )
     Console(width=200).print(table)

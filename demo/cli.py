@@ -36,7 +36,7 @@ def sim_odoo(
     paths = [Path(part.strip()) for part in addons_path.split(",") if part.strip()] if addons_path else None
     for path in paths or []:
         if not path.is_dir():
-            typer.echo(f"--addons-path {path} is not a folder: give existing addons folders.", err=True)
+            typer.echo(f"error: --addons-path {path} is not a folder: give existing folders.", err=True)
             raise typer.Exit(2)
     try:
         simulator = OdooSimulator(
@@ -50,13 +50,14 @@ def sim_odoo(
             port=port,
         )
     except ValueError as error:
-        typer.echo(f"{error}.", err=True)
+        typer.echo(f"error: {error}.", err=True)
         raise typer.Exit(2) from None
     try:
         simulator.start()
     except OSError as error:
         simulator.stop()
-        typer.echo(f"Cannot listen on {host}:{port} ({error.strerror}): choose another --port.", err=True)
+        message = f"cannot listen on {host}:{port} ({error.strerror}): choose another --port."
+        typer.echo(f"error: {message}", err=True)
         raise typer.Exit(1) from None
     typer.echo(
         f"Odoo {version} simulator on {simulator.url} (database {db!r}, login admin/admin). "
@@ -84,12 +85,13 @@ def demo(
     """Run the whole stack on 127.0.0.1 and play Friday 15:00 to Monday 10:00 in about three minutes."""
     if not 60 <= speed_seconds <= 900:
         typer.echo(
-            "--speed-seconds must be between 60 and 900: give roughly how long the scenario may take.",
+            "error: --speed-seconds must be between 60 and 900: give roughly how long the scenario may take.",
             err=True,
         )
         raise typer.Exit(2)
     if workdir.exists() and not workdir.is_dir():
-        typer.echo(f"--workdir {workdir} is a file: give a folder (it is created when missing).", err=True)
+        message = f"--workdir {workdir} is a file: give a folder (it is created when missing)."
+        typer.echo(f"error: {message}", err=True)
         raise typer.Exit(2)
     from demo.run import pace_for, run_demo
 

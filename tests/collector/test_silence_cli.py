@@ -30,7 +30,7 @@ def test_silence_add_list_remove(collector: Collector, sqlite_url: str, tmp_path
     code, out = cli(
         "add", "acme/prod/odoo.login", "--until", "2030-01-01T00:00:00+01:00", "--reason", "migration"
     )
-    assert code == 0 and "silenced until 2030-01-01" in out, out
+    assert code == 0 and "silenced until Tue 1 Jan 2030 00:00" in out, out
     code, out = cli("list")
     assert code == 0 and "odoo.login" in out and "migration" in out and "acme" in out, out
     found = re.search(r"│ (\d+)\s+│ acme", out)
