@@ -57,14 +57,12 @@ def router(helpdesk: Helpdesk) -> APIRouter:
         try:
             form = await request.form(max_files=0, max_fields=10)
         except Exception:
-            return login_page(helpdesk, lang, "the form could not be read; reload the page", status=400)
+            return login_page(helpdesk, lang, STAFF_TEXTS[lang]["err_unreadable"], status=400)
         if not helpdesk.login_limiter.allow(request.client.host if request.client else "unknown"):
-            return login_page(
-                helpdesk, lang, "too many sign-in attempts from your address; wait ten minutes", status=429
-            )
+            return login_page(helpdesk, lang, STAFF_TEXTS[lang]["err_login_many"], status=429)
         username, password = form.get("username"), form.get("password")
         if not isinstance(username, str) or not isinstance(password, str) or not username or not password:
-            return login_page(helpdesk, lang, "fill in your user name and password", status=400)
+            return login_page(helpdesk, lang, STAFF_TEXTS[lang]["err_login_fill"], status=400)
         next_url = form.get("next")
         return sign_in(
             helpdesk, username, password, next_url if isinstance(next_url, str) else "/staff", lang
@@ -156,7 +154,11 @@ def router(helpdesk: Helpdesk) -> APIRouter:
             row = conn.execute(select(core.customers).where(core.customers.c.key == key)).first()
             if row is None:
                 return page(
-                    "staff/message.html", who, request, 404, message=f"customer {key[:64]!r} does not exist"
+                    "staff/message.html",
+                    who,
+                    request,
+                    404,
+                    message=who.t["err_customer"].format(key=key[:64]),
                 )
             contract = contract_in_force(conn, row.id, now.date())
             instances = conn.execute(
@@ -234,7 +236,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                     else None
                 )
                 if contact_row is None:
-                    raise intake.IntakeError("contact", "choose the customer contact who called")
+                    raise intake.IntakeError("contact", who.t["err_contact"])
                 contact = intake.find_contact(conn, contact_row.email, contact_row.customer_id)
                 assert contact is not None
                 opened = intake.open_ticket(
@@ -261,7 +263,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                 impacts=list(Impact),
                 scopes=list(Scope),
                 values=values,
-                form_error=f"{exc.field}: {exc}",
+                form_error=str(exc),
             )
         return back(f"/staff/tickets/{opened.number}", message=f"{opened.number}", lang=who.lang)
 
@@ -327,9 +329,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
         with transaction(collector.engine) as conn:
             removed = remove_window(conn, window_id)
         if not removed:
-            return back(
-                "/staff/maintenance", error=f"maintenance window {window_id} does not exist", lang=who.lang
-            )
+            return back("/staff/maintenance", error=who.t["err_window"].format(id=window_id), lang=who.lang)
         return back("/staff/maintenance", message=who.t["done"], lang=who.lang)
 
     @staff.post("/conditions/{condition_id}/silence")
@@ -340,7 +340,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
             until = parse_local(form.get("until", ""), "until")
             reason = form.get("reason", "").strip()
             if not reason:
-                raise MaintenanceError("a silence needs a reason")
+                raise MaintenanceError(who.t["err_silence"])
             with transaction(collector.engine) as conn:
                 silence(conn, condition_id, until, f"{reason} ({who.user.username})")
         except ValueError as exc:

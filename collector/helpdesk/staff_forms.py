@@ -53,10 +53,10 @@ async def checked_form(request: Request, who: Signed) -> dict[str, str]:
     try:
         form = await request.form(max_files=0, max_fields=40)
     except Exception:
-        raise Refused("the form could not be read; reload the page and try again") from None
+        raise Refused(who.t["err_unreadable"]) from None
     fields = {k: v[:20_000] for k, v in form.items() if isinstance(v, str)}
     if fields.get("csrf") != who.csrf:
-        raise Refused("the form has expired; reload the page and try again")
+        raise Refused(who.t["err_expired"])
     return fields
 
 

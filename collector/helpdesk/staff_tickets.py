@@ -77,12 +77,12 @@ def apply_action(
         )
     elif action == "respond":
         if not text:
-            raise TicketError("write the reply to the customer first")
+            raise TicketError(who.t["err_reply"])
         row = tickets.first_response(conn, number, actor=actor, body=text)
         mail_reporter(collector, conn, row, text, who.user.display_name)
     elif action == "note":
         if not text:
-            raise TicketError("the note is empty")
+            raise TicketError(who.t["err_note"])
         ticket = tickets.get(conn, number)
         tickets.event(conn, ticket.id, "note", text, actor=actor)
     elif action == "wait":
@@ -96,7 +96,7 @@ def apply_action(
         tickets.start_work(conn, number, actor=actor)
     elif action == "resolve":
         if not text:
-            raise TicketError("describe the solution before resolving")
+            raise TicketError(who.t["err_solution"])
         row = tickets.resolve(conn, number, actor=actor, body=text)
         tickets.event(conn, row.id, "solution", text, actor=actor)
         if form.get("share"):
@@ -105,7 +105,7 @@ def apply_action(
         tickets.close(conn, number, actor=actor, body=text)
     elif action == "reopen":
         if not text:
-            raise TicketError("say why the ticket is reopened")
+            raise TicketError(who.t["err_reopen"])
         tickets.reopen(conn, number, actor=actor, reason=text)
     elif action == "agreed":
         tickets.set_agreed_date(conn, number, parse_local(form.get("at", ""), "the agreed date"), actor=actor)
@@ -117,7 +117,7 @@ def apply_action(
         ticket = tickets.get(conn, number)
         username = form.get("username", "").strip()
         if username not in list_usernames(conn):
-            raise TicketError(f"there is no staff member {username[:64]!r}")
+            raise TicketError(who.t["err_user"].format(name=username[:64]))
         conn.execute(delete(assignments).where(assignments.c.ticket_id == ticket.id))
         conn.execute(
             assignments.insert().values(
@@ -126,7 +126,7 @@ def apply_action(
         )
         tickets.event(conn, ticket.id, "assigned", f"assigned to {username}", actor=actor)
     else:
-        raise TicketError(f"unknown action; use one of {', '.join(ACTIONS)}")
+        raise TicketError(who.t["err_action"])
 
 
 def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
