@@ -12,6 +12,18 @@ from agent.report import Report
 PREFIX = "prioritysupport"
 
 
+def odoo_serves(statuses: dict[str, Any]) -> bool:
+    """Login page and version answer; the database and the read are not failing (a read not tried
+    because the login was refused does not count against Odoo)."""
+    answers = all(
+        key in statuses and statuses[key].status == "ok" for key in ("odoo.login_page", "odoo.version")
+    )
+    broken = any(
+        key in statuses and statuses[key].status == "failing" for key in ("odoo.database", "odoo.read")
+    )
+    return answers and not broken
+
+
 class Metrics:
     """Gauges updated from each report; a registry of its own keeps the exporter's output ours."""
 
@@ -23,8 +35,15 @@ class Metrics:
         def gauge(name: str, help_text: str, labels: tuple[str, ...] = ("instance",)) -> Gauge:
             return Gauge(f"{PREFIX}_{name}", help_text, labels, registry=r)
 
-        self.odoo_up = gauge("odoo_up", "1 when the login page, version and read all answered.")
-        self.odoo_latency = gauge("odoo_latency_seconds", "Duration of the cheap read (or version) call.")
+        self.odoo_up = gauge(
+            "odoo_up", "1 when Odoo serves (login page, version; database and read not failing)."
+        )
+        self.login_ok = gauge(
+            "odoo_login_ok", "1 when Odoo accepts the monitoring login; absent when not known."
+        )
+        self.odoo_latency = gauge(
+            "odoo_latency_seconds", "Duration of the cheap read (absent without a read)."
+        )
         self.check_up = gauge(
             "check_up",
             "1 when the check is ok, 0 when failing (unknown checks are absent).",
@@ -76,12 +95,21 @@ class Metrics:
                 self.integration_up.labels(instance, check.integration, check.kind).set(
                     1 if check.status == "ok" else 0
                 )
-        essential = ("odoo.login_page", "odoo.version", "odoo.read")
-        up = all(key in statuses and statuses[key].status == "ok" for key in essential)
+        # Serving is apart from logging in: a refused monitoring login says nothing about Odoo being up.
+        up = odoo_serves(statuses)
         self.odoo_up.labels(instance).set(1 if up else 0)
+        login = statuses.get("odoo.authentication")
+        if login is None or login.status == "unknown":
+            with contextlib.suppress(KeyError):
+                self.login_ok.remove(instance)
+        else:
+            self.login_ok.labels(instance).set(1 if login.status == "ok" else 0)
         latency = statuses.get("odoo.latency")
         if latency is not None and latency.value is not None:
             self.odoo_latency.labels(instance).set(latency.value / 1000.0)
+        else:  # no read happened: an old figure would pass for a current one
+            with contextlib.suppress(KeyError):
+                self.odoo_latency.remove(instance)
         counts = report.counts
         if counts is not None:
             for metric, value in (

@@ -172,6 +172,7 @@ def check_availability(
         "odoo.read", "read", "unknown", detail="not tried", impact="high", scope="organisation"
     )
     read_ms: float | None = None
+    no_read = "Odoo did not answer its version"  # why nothing was read, for the latency check
     if database_up is not None:
         database_status = "ok" if database_up else "failing"
         database_detail = "/web/health reports PostgreSQL " + ("up" if database_up else "down")
@@ -198,13 +199,17 @@ def check_availability(
                 database_status, database_detail = "ok", "Odoo answered a database read"
         except CredentialsRejected as error:
             auth_status, auth_detail = "failing", str(error)
+            no_read = "the login was refused"
         except WrongDatabase as error:
             auth_status, auth_detail = "failing", str(error)
             database_status, database_detail = "failing", str(error)
+            no_read = str(error)
         except DatabaseUnavailable as error:
             auth_status, auth_detail = "unknown", "not known: the database is unavailable"
             database_status, database_detail = "failing", str(error)
+            no_read = str(error)
         except OdooClientError as error:
+            no_read = str(error)
             if outcome.authenticated:
                 read_check = result(
                     "odoo.read", "read", "failing", detail=str(error), impact="high", scope="organisation"
@@ -233,31 +238,30 @@ def check_availability(
         )
     )
 
-    measured = read_ms if read_ms is not None else version_ms
-    if measured is None:
-        checks.append(
-            result(
-                "odoo.latency",
-                "latency",
-                "unknown",
-                unit="ms",
-                detail="no answer to time",
-                impact="medium",
-                scope="organisation",
-            )
-        )
-    else:
-        slow = measured > instance.slow_ms
-        checks.append(
-            result(
-                "odoo.latency",
-                "latency",
-                "failing" if slow else "ok",
-                value=measured,
-                unit="ms",
-                detail=f"{measured:.0f} ms (bound {instance.slow_ms:.0f} ms)",
-                impact="medium",
-                scope="organisation",
-            )
-        )
+    checks.append(_latency(instance, read_ms, no_read))
     return outcome
+
+
+def _latency(instance: Instance, read_ms: float | None, no_read: str) -> CheckResult:
+    """The time of the read; without a read there is nothing to time (the version call is no read)."""
+    if read_ms is None:
+        return result(
+            "odoo.latency",
+            "latency",
+            "unknown",
+            unit="ms",
+            detail=f"not measured: no read happened ({no_read})",
+            impact="medium",
+            scope="organisation",
+        )
+    slow = read_ms > instance.slow_ms
+    return result(
+        "odoo.latency",
+        "latency",
+        "failing" if slow else "ok",
+        value=read_ms,
+        unit="ms",
+        detail=f"res.users read in {read_ms:.0f} ms (bound {instance.slow_ms:.0f} ms)",
+        impact="medium",
+        scope="organisation",
+    )

@@ -1,0 +1,111 @@
+"""The run loop: one log line per check state change, and failed counts retried with a backoff."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent import runner
+from agent.counts_child import CountsFailed
+from agent.runner import Agent, counts_retry_delay
+from tests.agent.conftest import SimFactory
+from tests.agent.helpers import config_for
+
+
+def _changes(caplog: pytest.LogCaptureFixture) -> list[str]:
+    lines = [record.getMessage() for record in caplog.records if " -> " in record.getMessage()]
+    caplog.clear()
+    return lines
+
+
+def test_a_state_change_logs_one_line_and_no_change_logs_nothing(
+    start_sim: SimFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim = start_sim(version="17.0")
+    clock = [0.0]
+    agent = Agent(config_for(tmp_path, sim), push=False, monotonic=lambda: clock[0])
+    caplog.set_level(logging.INFO, logger="prioritysupport.agent")
+    agent.run_due()
+    assert _changes(caplog) == []  # a healthy start is quiet
+    clock[0] += 60.0
+    agent.run_due()
+    assert _changes(caplog) == []
+
+    sim.set_fault("auth_failure")
+    clock[0] += 60.0
+    agent.run_due()
+    lines = _changes(caplog)
+    auth = [line for line in lines if "odoo.authentication" in line]
+    assert len(auth) == 1 and "prod: odoo.authentication ok -> failing (" in auth[0]
+    assert "refused" in auth[0]
+    assert len(lines) == len(set(lines))
+    clock[0] += 60.0
+    agent.run_due()
+    assert _changes(caplog) == []  # still failing: nothing new to say
+
+    sim.clear_faults()
+    clock[0] += 60.0
+    agent.run_due()
+    assert any("odoo.authentication failing -> ok" in line for line in _changes(caplog))
+
+
+def test_a_check_failing_from_the_start_is_announced(
+    start_sim: SimFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    sim = start_sim(version="17.0")
+    sim.set_fault("auth_failure")
+    caplog.set_level(logging.INFO, logger="prioritysupport.agent")
+    Agent(config_for(tmp_path, sim), push=False).run_due(force=True)
+    assert any("odoo.authentication (first run) -> failing" in line for line in _changes(caplog))
+
+
+def test_retry_delay_doubles_up_to_the_counts_interval() -> None:
+    delays = [counts_retry_delay(failures, 60.0, 3600.0) for failures in range(1, 9)]
+    assert delays == [60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 3600.0, 3600.0]
+    assert counts_retry_delay(10_000, 60.0, 3600.0) == 3600.0
+
+
+def test_failing_counts_back_off_instead_of_a_new_child_every_minute(
+    start_sim: SimFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = start_sim(version="17.0")
+    attempts: list[float] = []
+    clock = [0.0]
+
+    def failing(*_args: Any, **_kwargs: Any) -> Any:
+        attempts.append(clock[0])
+        raise CountsFailed("the counting process failed: boom")
+
+    monkeypatch.setattr(runner, "run_counts", failing)
+    agent = Agent(config_for(tmp_path, sim), push=False, monotonic=lambda: clock[0])
+    for _ in range(60):  # an hour of availability cycles
+        agent.run_due()
+        clock[0] += 60.0
+    assert attempts == [0.0, 60.0, 180.0, 420.0, 900.0, 1860.0]
+
+
+def test_no_counting_child_while_odoo_refuses_the_login(
+    start_sim: SimFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = start_sim(version="17.0")
+    sim.set_fault("auth_failure")
+    started: list[int] = []
+
+    def count(*_args: Any, **_kwargs: Any) -> Any:
+        started.append(1)
+        raise CountsFailed("stub")
+
+    monkeypatch.setattr(runner, "run_counts", count)
+    clock = [0.0]
+    agent = Agent(config_for(tmp_path, sim), push=False, monotonic=lambda: clock[0])
+    for _ in range(5):
+        agent.run_due()
+        clock[0] += 60.0
+    assert started == []
+    sim.clear_faults()
+    clock[0] += 3600.0
+    agent.run_due()
+    assert started == [1]
