@@ -12,6 +12,7 @@ from agent.odoo import (
     DatabaseUnavailable,
     OdooClient,
     OdooClientError,
+    ProtocolMismatch,
     ServerDown,
     WrongDatabase,
 )
@@ -26,6 +27,11 @@ class AvailabilityOutcome:
     checks: list[CheckResult] = field(default_factory=list)
     version: dict[str, Any] | None = None
     authenticated: bool = False
+
+
+def _major(version: dict[str, Any]) -> int | None:
+    info = version.get("server_version_info") or []
+    return info[0] if info and isinstance(info[0], int) else None
 
 
 def _login_page(instance: Instance, transport: HttpTransport) -> CheckResult:
@@ -119,7 +125,22 @@ def check_availability(
 
     major: int | None = None
     version_ms: float | None = None
-    if client is None:
+    mismatch = client_error if isinstance(client_error, ProtocolMismatch) else None
+    if mismatch is not None and mismatch.version is not None:
+        # Odoo answered, over another protocol than the configured one: a configuration error, not an outage.
+        outcome.version = mismatch.version
+        major = _major(mismatch.version)
+        checks.append(
+            result(
+                "odoo.version",
+                "version",
+                "ok",
+                detail=f"{mismatch.version.get('server_version')} (over XML-RPC)",
+                impact="high",
+                scope="organisation",
+            )
+        )
+    elif client is None:
         checks.append(
             result(
                 "odoo.version",
@@ -135,8 +156,7 @@ def check_availability(
         try:
             outcome.version = client.version()
             version_ms = watch.ms
-            info = outcome.version.get("server_version_info") or []
-            major = info[0] if info and isinstance(info[0], int) else None
+            major = _major(outcome.version)
             checks.append(
                 result(
                     "odoo.version",
@@ -176,6 +196,17 @@ def check_availability(
     if database_up is not None:
         database_status = "ok" if database_up else "failing"
         database_detail = "/web/health reports PostgreSQL " + ("up" if database_up else "down")
+    if mismatch is not None:
+        auth_status, auth_detail = "failing", f"configuration error: {mismatch}"
+        no_read = "the configured protocol does not fit this Odoo"
+        read_check = result(
+            "odoo.read",
+            "read",
+            "unknown",
+            detail="not tried: configuration error",
+            impact="high",
+            scope="organisation",
+        )
     if client is not None and outcome.version is not None:
         try:
             client.authenticate()
