@@ -211,7 +211,10 @@ def check_availability(
         try:
             client.authenticate()
             outcome.authenticated = True
-            auth_status, auth_detail = "ok", f"authenticated as {instance.login!r} over {client.protocol}"
+            auth_status, auth_detail = (
+                "ok",
+                f"authenticated as {instance.login!r} over {client.protocol} ({client.auth_call})",
+            )
             watch = Stopwatch()
             client.search_read("res.users", [("login", "=", instance.login)], ["login"], limit=1)
             read_ms = watch.ms

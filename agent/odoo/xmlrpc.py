@@ -78,6 +78,7 @@ class XmlRpcClient(OdooClient):
 
     def authenticate(self) -> int:
         creds = self.credentials
+        self.auth_call = "common.authenticate"
         uid = self._rpc("common", "authenticate", [creds.database, creds.login, creds.secret, {}])
         if not uid:
             self._uid = None
