@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import logging
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +16,7 @@ from agent import runner
 from agent.counts_child import CountsFailed
 from agent.runner import Agent, counts_retry_delay
 from tests.agent.conftest import SimFactory
-from tests.agent.helpers import config_for
+from tests.agent.helpers import config_for, write_config
 
 
 def _changes(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -109,3 +113,28 @@ def test_no_counting_child_while_odoo_refuses_the_login(
     clock[0] += 3600.0
     agent.run_due()
     assert started == [1]
+
+
+def test_agent_run_logs_the_state_changes(start_sim: SimFactory, tmp_path: Path) -> None:
+    sim = start_sim(version="16.0")
+    sim.set_fault("auth_failure")
+    config = write_config(tmp_path, sim, instance={"password": "s3cret-pw"})
+    command = [sys.executable, "-c", "from prioritysupport.cli import main; main()", "agent", "run"]
+    process = subprocess.Popen([*command, "--config", str(config)], stderr=subprocess.PIPE)
+    try:
+        spool = tmp_path / "state" / "spool"
+        deadline = time.monotonic() + 60
+        while not (spool.is_dir() and any(spool.iterdir())) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert spool.is_dir() and any(spool.iterdir()), "no report was spooled"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    text = err.decode()
+    assert process.returncode == 0, text
+    changes = [line for line in text.splitlines() if " -> " in line]
+    assert any(
+        "WARNING" in line and "prod: odoo.authentication (first run) -> failing (" in line for line in changes
+    )
+    assert not any("odoo.login_page" in line for line in changes), changes  # ok from the start: quiet
+    assert "s3cret-pw" not in text  # the password never reaches the log
