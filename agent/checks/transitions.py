@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from agent.report import CheckResult, Status
 
+REASON_CHARS = 300  # a log line stays one readable line; the report keeps the whole detail
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -17,7 +19,8 @@ class Transition:
 
     def line(self, instance: str) -> str:
         old = self.old or "(first run)"
-        return f"{instance}: {self.key} {old} -> {self.new} ({self.reason})"
+        reason = self.reason if len(self.reason) <= REASON_CHARS else self.reason[: REASON_CHARS - 3] + "..."
+        return f"{instance}: {self.key} {old} -> {self.new} ({reason})"
 
 
 def transitions(previous: dict[str, CheckResult], current: Iterable[CheckResult]) -> list[Transition]:

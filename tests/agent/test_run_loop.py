@@ -138,3 +138,16 @@ def test_agent_run_logs_the_state_changes(start_sim: SimFactory, tmp_path: Path)
     )
     assert not any("odoo.login_page" in line for line in changes), changes  # ok from the start: quiet
     assert "s3cret-pw" not in text  # the password never reaches the log
+
+
+def test_a_long_reason_is_shortened_and_an_unchanged_one_is_silent() -> None:
+    from agent.checks.common import result
+    from agent.checks.transitions import REASON_CHARS, transitions
+
+    before = {"odoo.read": result("odoo.read", "read", "ok", detail="res.users read")}
+    after = [result("odoo.read", "read", "failing", detail="x" * 5000)]
+    [change] = transitions(before, after)
+    line = change.line("prod")
+    assert line.startswith("prod: odoo.read ok -> failing (xxx") and len(line) < REASON_CHARS + 50
+    again = [result("odoo.read", "read", "failing", detail="another detail")]
+    assert transitions({"odoo.read": after[0]}, again) == []
