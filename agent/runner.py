@@ -179,7 +179,11 @@ class Agent:
                 continue
             monitor = self.monitors[number]
             if job == AVAILABILITY:
+                was_reachable = monitor.odoo_reachable
                 monitor.run_availability()
+                if monitor.odoo_reachable and not was_reachable and monitor.counts_failures:
+                    # Odoo is back after counts failed: count now (once), not at the end of the backoff.
+                    self.due[(number, COUNTS)] = now
             elif job == COUNTS:
                 if not monitor.run_counts(self.config):
                     self.due[(number, job)] = now + counts_retry_delay(

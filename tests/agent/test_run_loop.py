@@ -110,9 +110,12 @@ def test_no_counting_child_while_odoo_refuses_the_login(
         clock[0] += 60.0
     assert started == []
     sim.clear_faults()
-    clock[0] += 3600.0
+    clock[0] += 60.0
     agent.run_due()
-    assert started == [1]
+    assert started == [1]  # Odoo is back: counted at once, not at the end of the backoff
+    clock[0] += 60.0
+    agent.run_due()
+    assert started == [1]  # that count failed: the backoff holds again
 
 
 def test_agent_run_logs_the_state_changes(start_sim: SimFactory, tmp_path: Path) -> None:
