@@ -16,6 +16,7 @@ from agent.odoo.errors import (
     RemoteError,
     ServerDown,
     WrongDatabase,
+    database_lost,
 )
 from agent.odoo.transport import HttpTransport
 
@@ -46,7 +47,7 @@ def classify_response(response: requests.Response, database: str) -> OdooClientE
         return CredentialsRejected("Odoo refused the monitoring API key")
     if "database" in message and "does not exist" in message:
         return WrongDatabase(f"database {database!r} does not exist on this Odoo server")
-    if "OperationalError" in name:
+    if database_lost(name) or database_lost(message):
         return DatabaseUnavailable(f"Odoo cannot reach its PostgreSQL database: {message[:300]}")
     return RemoteError(message[:500], name=name)
 
