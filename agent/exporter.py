@@ -7,21 +7,10 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
+from agent.checks.serving import odoo_serves
 from agent.report import Report
 
 PREFIX = "prioritysupport"
-
-
-def odoo_serves(statuses: dict[str, Any]) -> bool:
-    """Login page and version answer; the database and the read are not failing (a read not tried
-    because the login was refused does not count against Odoo)."""
-    answers = all(
-        key in statuses and statuses[key].status == "ok" for key in ("odoo.login_page", "odoo.version")
-    )
-    broken = any(
-        key in statuses and statuses[key].status == "failing" for key in ("odoo.database", "odoo.read")
-    )
-    return answers and not broken
 
 
 class Metrics:
