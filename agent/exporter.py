@@ -31,7 +31,7 @@ class Metrics:
             "odoo_login_ok", "1 when Odoo accepts the monitoring login; absent when not known."
         )
         self.odoo_latency = gauge(
-            "odoo_latency_seconds", "Duration of the cheap read (absent without a read)."
+            "odoo_latency_seconds", "Duration of the latest cheap read (kept while no read happens)."
         )
         self.check_up = gauge(
             "check_up",
@@ -96,9 +96,6 @@ class Metrics:
         latency = statuses.get("odoo.latency")
         if latency is not None and latency.value is not None:
             self.odoo_latency.labels(instance).set(latency.value / 1000.0)
-        else:  # no read happened: an old figure would pass for a current one
-            with contextlib.suppress(KeyError):
-                self.odoo_latency.remove(instance)
         counts = report.counts
         if counts is not None:
             for metric, value in (
