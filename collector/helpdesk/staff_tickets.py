@@ -109,8 +109,7 @@ def apply_action(
     elif action == "agreed":
         tickets.set_agreed_date(conn, number, parse_local(form.get("at", ""), "the agreed date"), actor=actor)
     elif action == "ack":
-        ticket = tickets.get(conn, number)
-        tickets.event(conn, ticket.id, "acknowledged", "page acknowledged", actor=actor)
+        tickets.get(conn, number)  # the ticket exists; the acknowledgement notes itself on the timeline
         after_commit(conn, lambda: collector.outbox.acknowledge(number, actor, via="staff-page"))
     elif action == "assign":
         ticket = tickets.get(conn, number)
