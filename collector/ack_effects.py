@@ -7,9 +7,14 @@ The response target stays the first human response to the reporter (policy): ack
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select
+from collections.abc import Iterable
+from datetime import datetime
 
-from alerts.outbox import AckOutcome
+from sqlalchemy import Connection, func, select
+
+from alerts.outbox import CHAIN_END_VIAS, AckOutcome
+from alerts.people_time import local_time
+from alerts.tables import acknowledgements, outbox
 from collector import tables as t
 from collector.helpdesk.tables import assignments, staff_users
 from collector.tickets import TicketService
@@ -63,3 +68,38 @@ def assignee_address(conn: Connection, ticket_id: int) -> tuple[str | None, str 
         return None, None
     email = conn.execute(select(staff_users.c.email).where(staff_users.c.username == username)).scalar()
     return str(username), (f"mailto:{email}" if email else f"person:{username}")
+
+
+_ACK_TEXT = {"nl": "page bevestigd door {by} om {at}", "en": "page acknowledged by {by} at {at}"}
+
+
+def ack_line(by: str, at: datetime, language: str | None = "nl") -> str:
+    """'page acknowledged by Anna at Fri 27 Nov 22:07', for the ticket page and the queue."""
+    lang = "en" if language == "en" else "nl"
+    return _ACK_TEXT[lang].format(by=by, at=local_time(at, lang))
+
+
+def current_acks(conn: Connection, numbers: Iterable[str], language: str | None = "nl") -> dict[str, str]:
+    """Ticket number -> the acknowledgement line of its current episode, for those acknowledged."""
+    refs = list(numbers)
+    if not refs:
+        return {}
+    episodes = dict(
+        conn.execute(
+            select(outbox.c.subject_ref, func.max(outbox.c.created_at))
+            .where(outbox.c.subject_ref.in_(refs), outbox.c.kind == "page")
+            .group_by(outbox.c.subject_ref)
+        ).all()
+    )
+    lines: dict[str, str] = {}
+    for row in conn.execute(
+        select(acknowledgements)
+        .where(
+            acknowledgements.c.subject_ref.in_(list(episodes)),
+            acknowledgements.c.via.not_in(CHAIN_END_VIAS),
+        )
+        .order_by(acknowledgements.c.at, acknowledgements.c.id)
+    ):
+        if row.subject_ref not in lines and row.at >= episodes[row.subject_ref]:
+            lines[row.subject_ref] = ack_line(row.by, row.at, language)
+    return lines

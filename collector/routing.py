@@ -92,6 +92,14 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         continue_matching=True,
     ),
     Rule(
+        "team-relapse-notice",  # the team hears of every relapse, paged or not
+        {"event": "condition_relapsed", "category": "incident"},
+        "team_notice",
+        ("support-team",),
+        calendar="support",
+        continue_matching=True,
+    ),
+    Rule(
         "premium-emergency-page",
         {"event": INCIDENT_EVENTS, "category": "incident", "priority": ("A", "B"), "premium": True},
         "page",
@@ -101,7 +109,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "team-incident-notice",
-        {"event": INCIDENT_EVENTS, "category": "incident"},
+        {"event": "ticket_opened", "category": "incident"},
         "team_notice",
         ("support-team",),
         calendar="support",
