@@ -45,7 +45,7 @@ CASES: dict[str, tuple[str, dict[str, object]]] = {
     ),
     "team_prebreach": ("team_notice", {"event": "sla_prebreach", "assignee": "anna"}),
     "incident_notice_relapse": ("incident_notice", {"relapse_of": "PS-2026-00012"}),
-    "incident_recovered": ("incident_recovered", {}),
+    "incident_recovered": ("incident_recovered", {"summary": "Nobody can log in to Odoo: recovered"}),
 }
 
 
