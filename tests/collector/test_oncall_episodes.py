@@ -102,7 +102,7 @@ def test_recovery_ends_the_escalation(wired: Collector, clock: FixedClock, hook:
     paths = [p.path for p in hook.snapshot()]
     assert "/bram" not in paths, "no ESCALATIE after the recovery"
     assert paths == ["/anna", "/anna"]  # the page, then its recovery
-    assert "HERSTELD" in str(hook.snapshot()[1].body)
+    assert "Hersteld" in str(hook.snapshot()[1].body)
 
 
 def test_resolving_ends_the_escalation(wired: Collector, clock: FixedClock, hook: WebhookReceiver) -> None:  # noqa: F811
