@@ -154,7 +154,6 @@ def opened_event(conn: Connection, opened: TicketOpened, clock: Clock) -> Routin
             "summary": opened.subject,
             "priority": opened.priority,
             "customer": customer.name,
-            "deadline": opened.values.get("response_due", ""),
             "deadline_kind": "response",
             **opened.values,
             "subject": opened.subject,  # what broke, whatever summary the intake wrote

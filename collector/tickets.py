@@ -156,7 +156,11 @@ class TicketService:
             subject=subject,
             language=new.language,
             reporter=new.reporter,
-            values={"response_due": deadlines.response_due.isoformat(), **new.notify_values},
+            values={
+                "response_due": deadlines.response_due.isoformat(),
+                **new.notify_values,
+                "deadline": deadlines.response_due.isoformat(),  # the instant; notices format it per reader
+            },
         )
         if self._on_opened is not None:
             self._on_opened(conn, opened)
