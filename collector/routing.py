@@ -241,7 +241,7 @@ class Router:
                 select(t.customers.c.name).where(t.customers.c.id == event.customer_id)
             ).scalar()
         values.setdefault("summary", event.subject_ref)
-        values.setdefault("event", event.name)  # the templates word a notice by what happened
+        values["occasion"] = event.name  # the team notice is worded by what happened
         for rule in self.rules:
             if not rule.matches(event):
                 continue

@@ -30,20 +30,28 @@ BASE = {
 }
 
 CASES: dict[str, tuple[str, dict[str, object]]] = {
-    "page": ("page", {"event": "ticket_opened", "ack_url": "https://support.partner.example/ack/TOKEN"}),
+    "page": ("page", {"occasion": "ticket_opened", "ack_url": "https://support.partner.example/ack/TOKEN"}),
     "page_relapse": (
         "page",
-        {"event": "condition_relapsed", "relapse_of": "PS-2026-00012", "ack_url": "https://x.example/ack/T"},
+        {
+            "occasion": "condition_relapsed",
+            "relapse_of": "PS-2026-00012",
+            "ack_url": "https://x.example/ack/T",
+        },
     ),
     "escalation": ("escalation", {"step": 1, "waited": "15 min", "ack_url": "https://x.example/ack/T"}),
     "recovery": ("recovery", {"summary": "Nobody can log in to Odoo: recovered", "deadline": ""}),
-    "team_new": ("team_notice", {"event": "ticket_opened"}),
-    "team_relapse": ("team_notice", {"event": "condition_relapsed", "relapse_of": "PS-2026-00012"}),
+    "team_new": ("team_notice", {"occasion": "ticket_opened"}),
+    "team_relapse": ("team_notice", {"occasion": "condition_relapsed", "relapse_of": "PS-2026-00012"}),
     "team_recovered": (
         "team_notice",
-        {"event": "condition_recovered", "summary": "Nobody can log in to Odoo: recovered", "deadline": ""},
+        {
+            "occasion": "condition_recovered",
+            "summary": "Nobody can log in to Odoo: recovered",
+            "deadline": "",
+        },
     ),
-    "team_prebreach": ("team_notice", {"event": "sla_prebreach", "assignee": "anna"}),
+    "team_prebreach": ("team_notice", {"occasion": "sla_prebreach", "assignee": "anna"}),
     "incident_notice_relapse": ("incident_notice", {"relapse_of": "PS-2026-00012"}),
     "incident_recovered": ("incident_recovered", {"summary": "Nobody can log in to Odoo: recovered"}),
 }

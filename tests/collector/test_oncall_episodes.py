@@ -176,7 +176,9 @@ def test_the_nearly_due_notice_goes_to_the_assignee_first(collector: Collector, 
     collector.outbox.acknowledge_once(ticket.number, "anna", via="staff-page")
     clock.set(ticket.prebreach_at)
     collector.tick()
-    notices = [n for n in notifications(collector, "team_notice") if n.values.get("event") == "sla_prebreach"]
+    notices = [
+        n for n in notifications(collector, "team_notice") if n.values.get("occasion") == "sla_prebreach"
+    ]
     by_recipient = {tuple(n.recipients): n for n in notices}
     assert set(by_recipient) == {("mailto:anna@x.example",), ("support-team",)}
     assert by_recipient[("mailto:anna@x.example",)].not_before == clock.now()
@@ -198,7 +200,7 @@ def test_an_unassigned_nearly_due_ticket_tells_the_team_at_once(
     clock.set(ticket.prebreach_at)
     collector.tick()
     [notice] = [
-        n for n in notifications(collector, "team_notice") if n.values.get("event") == "sla_prebreach"
+        n for n in notifications(collector, "team_notice") if n.values.get("occasion") == "sla_prebreach"
     ]
     assert notice.recipients == ["support-team"] and notice.not_before == clock.now()
 
