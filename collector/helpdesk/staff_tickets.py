@@ -13,6 +13,7 @@ from sqlalchemy import Connection, delete, select
 
 from alerts.model import NotificationRequest
 from collector import tables as core
+from collector.ack_effects import current_acks
 from collector.after_commit import after_commit, transaction
 from collector.helpdesk import attachments as files
 from collector.helpdesk.accounts import list_usernames
@@ -111,7 +112,9 @@ def apply_action(
         tickets.set_agreed_date(conn, number, parse_local(form.get("at", ""), "the agreed date"), actor=actor)
     elif action == "ack":
         ticket = tickets.get(conn, number)
-        tickets.event(conn, ticket.id, "acknowledged", "page acknowledged", actor=actor)
+        if collector.outbox.episode_start(conn, number) is None:  # nothing paged: just note it
+            tickets.event(conn, ticket.id, "acknowledged", "acknowledged", actor=actor)
+        # A page's acknowledgement notes itself on the timeline and assigns (collector/ack_effects.py).
         after_commit(conn, lambda: collector.outbox.acknowledge(number, actor, via="staff-page"))
     elif action == "assign":
         ticket = tickets.get(conn, number)
@@ -148,6 +151,7 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             events = collector.tickets.events(conn, row.id)
             deliveries = collector.outbox.deliveries(conn, row.number)
             acks = collector.outbox.acknowledgements(conn, row.number)
+            page_ack = current_acks(conn, [row.number], who.lang).get(row.number)
             assignee = conn.execute(
                 select(assignments.c.username).where(assignments.c.ticket_id == row.id)
             ).scalar()
@@ -174,15 +178,15 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             ticket=row,
             customer=customer,
             sla=sla_view(row, now),
-            acks=acks,
             actions=actions_for(
                 row.state,
                 paged=any(d.kind in PAGE_KINDS for d in deliveries)
                 or any(e.kind == "notification" and (e.data or {}).get("kind") in PAGE_KINDS for e in events),
-                acknowledged=bool(acks),
+                acknowledged=page_ack is not None,  # this episode's page; a relapse pages anew
             ),
             timeline=timeline,
             assignee=assignee,
+            page_ack=page_ack,
             attachments=attached,
             users=users,
             categories=list(Category),
