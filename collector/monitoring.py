@@ -29,7 +29,7 @@ from collector.condition_groups import (
     verdict,
 )
 from collector.condition_titles import condition_title
-from collector.condition_words import customer_words
+from collector.condition_words import customer_words, customer_words_fixed
 from collector.conditions import ConditionState, Transition, step
 from collector.config import MonitoringSettings
 from collector.contracts import contract_in_force
@@ -457,6 +457,7 @@ class Monitor:
                     "summary": summary,
                     "priority": ticket.priority,
                     "details": details,
+                    **_customer_words_for(conn, ticket),
                 },
                 language=ticket.language,
                 dedup_key=f"recovery:{ticket.number}:{episode}",
@@ -617,3 +618,21 @@ def _deadline(ticket: Row[Any]) -> tuple[str, str]:
         return ticket.response_due.isoformat(), "response"
     due = ticket.agreed_resolution_at or ticket.resolution_due
     return (due.isoformat() if due else ""), "resolution"
+
+
+def _customer_words_for(conn: Connection, ticket: Any) -> dict[str, str]:
+    """What broke, for the customer's recovery mail: the instance and the check in their words (no key)."""
+    if not (ticket.external_key or "").startswith("condition:"):
+        return {}
+    row = conn.execute(
+        select(t.conditions.c.check_key, t.instances.c.name)
+        .join(t.instances, t.instances.c.id == t.conditions.c.instance_id)
+        .where(t.conditions.c.id == int(ticket.external_key.removeprefix("condition:")))
+    ).first()
+    if row is None:
+        return {}
+    return {
+        "instance": row.name,
+        "what": customer_words(row.check_key, ticket.language),
+        "fixed": customer_words_fixed(row.check_key, ticket.language),
+    }

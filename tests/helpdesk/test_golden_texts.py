@@ -60,6 +60,11 @@ MAILS: dict[str, tuple[str, dict[str, Any]]] = {
         {"subject_ref": "PS-2026-00002", "contact": "Jan de Vries", "customer": "Acme BV", "instance": "prod",
          "summary": "prod: integration webshop failing (integration:webshop)"},
     ),
+    "incident_recovered": (
+        "incident_recovered",
+        {"subject_ref": "PS-2026-00002", "contact": "Jan de Vries", "customer": "Acme BV", "instance": "prod",
+         "subject": "prod: integration webshop failing (integration:webshop)"},
+    ),
     "limit_warning_near": (
         "limit_warning",
         {"subject_ref": "limits:1:users", "contact": "Jan de Vries", "metric": "users", "usage": 23,
@@ -93,10 +98,11 @@ def mail_values(name: str, language: str) -> dict[str, Any]:
     if name == "ticket_confirmation":
         values["summary"] = confirmation_summary(language, "incident", "A")
         values["response_due"] = local_time(DUE, language)
-    if name == "incident_notice":
-        from collector.condition_words import customer_words
+    if name in ("incident_notice", "incident_recovered"):
+        from collector.condition_words import customer_words, customer_words_fixed
 
         values["what"] = customer_words("integration:webshop", language)
+        values["fixed"] = customer_words_fixed("integration:webshop", language)
     return values
 
 
