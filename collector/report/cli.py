@@ -67,8 +67,8 @@ def _engine(url: str) -> Any:
     # Opening a missing SQLite file would create an empty database where the user happens to stand.
     if file_database and not Path(str(parsed.database)).is_file():
         _fail(
-            f"there is no database at {parsed.database}: give the collector's configuration with "
-            "--config collector.toml, or --database-url",
+            f"there is no database at {parsed.database}: give the collector's database with "
+            "--config collector.toml or --database-url, or run 'prioritysupport collector migrate' first",
             1,
         )
     engine = make_engine(url)
