@@ -272,7 +272,7 @@ class Outbox:
             stats = self.stats(conn)
         self.metrics.outbox_depth.set(stats.depth)
         self.metrics.oldest_due_age.set(stats.oldest_due_age.total_seconds())
-        self.metrics.held.clear()
+        self.metrics.reset_held()
         for (channel, kind), count in stats.held.items():
             self.metrics.held.labels(channel=channel, kind=kind).set(count)
         return stats

@@ -77,6 +77,16 @@ class MonitoringSettings:
         default_factory=dict,
         metadata=_help("Per integration name: a table with impact and scope for its incidents."),
     )
+    watchdog_minutes: int = field(
+        default=0,
+        metadata=_help(
+            "Minutes without Alertmanager's Watchdog alert before the ops channel hears of it (0: off)."
+        ),
+    )
+    backup_glob: str | None = field(
+        default=None,
+        metadata=_help("Backup files (a glob); /metrics exports the newest one's time for the backup alert."),
+    )
 
     def failures_needed(self, kind: str) -> int:
         return self.damping.get(kind, self.damping.get("default", 2))
@@ -177,6 +187,8 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "sweep_seconds": (int, float),
         "check_overrides": dict,
         "integration_overrides": dict,
+        "watchdog_minutes": int,
+        "backup_glob": str,
     },
     "retention": {"raw_report_days": int},
     "routing": {"rules": list},
@@ -275,6 +287,8 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
         integration_overrides=integration_overrides,
         **monitoring_raw,
     )
+    if monitoring.watchdog_minutes < 0:
+        raise ConfigError("monitoring.watchdog_minutes must be 0 (off) or a number of minutes")
     if monitoring.silent_intervals < 1 or monitoring.agent_interval_seconds < 1:
         raise ConfigError(
             "monitoring.silent_intervals and monitoring.agent_interval_seconds must be at least 1"

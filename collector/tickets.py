@@ -387,7 +387,9 @@ class TicketService:
                 if (response and not row.response_breached) or (resolution and not row.resolution_breached):
                     changed += 1
                     which = "response" if response and not row.response_breached else "resolution"
-                    self.event(conn, row.id, "breach", f"{which} target breached", actor="system")
+                    # The priority at the breach keeps the metric's count where it was on a reassessment.
+                    data = {"target": which, "priority": row.priority}
+                    self.event(conn, row.id, "breach", f"{which} target breached", actor="system", data=data)
         return changed
 
     def due_prebreach(self, conn: Connection) -> list[Row[Any]]:
