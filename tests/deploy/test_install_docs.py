@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.components import REPO
-from tests.support.components import free_port, require_binary
+from tests.support.components import free_port, in_ci, require_binary
 
 DOC = REPO / "docs" / "operating.md"
 SHIMS = Path(__file__).with_name("install_shims")
@@ -136,8 +136,10 @@ def _stop_services(root: Path) -> None:
 
 @pytest.fixture
 def install() -> Iterator[Install]:
-    if os.geteuid() != 0:
-        pytest.skip("the documented install runs as root")  # CI and the dev machines are root
+    if os.geteuid() != 0:  # CI and the dev machines are root
+        (pytest.fail if in_ci() else pytest.skip)(
+            "the documented install runs as root: run the tests as root"
+        )
     for tool in ("systemd-sysusers", "setpriv", "runuser"):
         require_binary(tool)
     root = _scratch_root()
