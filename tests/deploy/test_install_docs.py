@@ -91,7 +91,10 @@ class Install:
             timeout=120,
             check=False,
         )
-        assert done.returncode == 0, f"documented commands failed:\n{code}\n{done.stdout}\n{done.stderr}"
+        logs = "".join(p.read_text(errors="replace")[-3000:] for p in (self.root / "run").glob("*.log"))
+        assert done.returncode == 0, (
+            f"documented commands failed:\n{code}\n{done.stdout}\n{done.stderr}\n{logs}"
+        )
         self.outputs.append(done.stdout)
         return done.stdout
 

@@ -1,6 +1,6 @@
 """Install test stand-in for `curl -fsS [--retry N --retry-connrefused] URL`: GET the URL (port 8480 -> the
 test's port), print the body, exit 22 on an HTTP error as curl -f does; retry a refused connection N times,
-a second apart."""
+waiting 1 s, then twice as long each time (as curl does)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
             if attempt == retries or "--retry-connrefused" not in argv:
                 print(f"curl: (7) {error}", file=sys.stderr)
                 return 7
-            time.sleep(1)
+            time.sleep(2**attempt)
     return 7
 
 
