@@ -413,7 +413,26 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
     from collector.helpdesk import install_helpdesk
 
     install_helpdesk(app, collector)  # web form, mail/phone intake pages, client API, staff pages
+    _add_edge_middleware(app, collector)
     return app
+
+
+def _add_edge_middleware(app: FastAPI, collector: Collector) -> None:
+    """Added last, so they run first: page headers, then body limits before anything reads a body."""
+    from collector.body_limits import BodyLimit
+    from collector.body_rules import body_rules
+    from collector.page_headers import PageHeaders
+
+    runtime = collector.extras.get("helpdesk_runtime")
+    rules, default = body_rules(collector, runtime.settings if runtime else _default_helpdesk())
+    app.add_middleware(BodyLimit, rules=rules, default=default)
+    app.add_middleware(PageHeaders)
+
+
+def _default_helpdesk() -> Any:
+    from collector.helpdesk.settings import HelpdeskSettings
+
+    return HelpdeskSettings()
 
 
 def _alerts_router(collector: Collector) -> Any:

@@ -11,8 +11,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 
-from collector.helpdesk.accounts import StaffUser, load_user
+from collector.helpdesk.accounts import StaffUser
 from collector.helpdesk.context import Helpdesk
+from collector.helpdesk.sessions import session_user
 from collector.helpdesk.signing import SESSION_COOKIE
 from collector.helpdesk.staff_tokens import staff_for_token
 
@@ -75,7 +76,9 @@ class ManagementApiGuard:
         if method not in SAFE_METHODS and headers.get("x-csrf-token") != session.csrf:
             return None, "send the page's CSRF token in X-CSRF-Token with a signed-in request"
         with engine.connect() as conn:
-            return load_user(conn, session.user_id), "the staff account is disabled"
+            return session_user(
+                conn, session
+            ), "the session has ended or the account is disabled; sign in again"
 
 
 async def _deny(send: Send, status: int, message: str) -> None:

@@ -29,6 +29,7 @@ def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | Non
         # Lock-out protects each account; this slows guessing across many accounts from one address.
         login_limiter=RateLimiter(30, 600.0),
         pages=page_environment(),
+        form_attempts=RateLimiter(settings.form_attempts, settings.form_window_seconds),
     )
     app.include_router(api.router(helpdesk))
     app.include_router(web.router(helpdesk))
