@@ -49,7 +49,8 @@ class AckSigner:
                 recipient=str(data.get("to", "")),
                 expires=datetime.fromtimestamp(int(data["exp"]), UTC),
             )
-        except (BadSignature, KeyError, TypeError, ValueError) as error:
+        except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError) as error:
+            # OverflowError/OSError: an expiry beyond what a datetime holds (exp=10**20).
             raise InvalidAckToken("this acknowledgement link is not valid: use the API or the CLI") from error
         if self._clock.now() >= claim.expires:
             raise InvalidAckToken("this acknowledgement link has expired: use the API or the CLI")

@@ -39,6 +39,7 @@ from collector.maintenance import (
 )
 from collector.report_schema import warm_up
 from collector.service import Collector
+from collector.text_checks import LONE_SURROGATE
 from collector.tickets import NewTicket, TicketError
 from collector.timeline import ticket_timeline
 
@@ -115,6 +116,12 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
         return JSONResponse(
             {"error": f"{where or 'body'}: {first.get('msg')}", "field": where}, status_code=422
         )
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unstorable(_request: Request, _exc: UnicodeEncodeError) -> JSONResponse:
+        # Text the database cannot hold (a lone surrogate) that a model did not catch: the transaction
+        # has rolled back, so nothing was stored; the caller's input is at fault, not the server.
+        return JSONResponse({"error": f"a text {LONE_SURROGATE}"}, status_code=400)
 
     @app.exception_handler(HTTPException)
     async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
