@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 
 from sqlalchemy import Connection, func, select
 
+from collector.body_limits import size_text
 from collector.helpdesk.tables import attachments
 
 # Extension -> (stored content type, check on the first bytes).
@@ -100,7 +101,7 @@ def fit_for_ticket(
         if len(kept) >= max_count:
             dropped.append(Dropped(item.filename, f"more than {max_count} attachments"))
         elif total + len(item.data) > max_total:
-            dropped.append(Dropped(item.filename, f"over {max_total // (1024 * 1024)} MB in total"))
+            dropped.append(Dropped(item.filename, f"over {size_text(max_total)} in total"))
         else:
             kept.append(item)
             total += len(item.data)
@@ -130,7 +131,7 @@ def store(
         raise AttachmentError(
             "ticket_full",
             "",
-            f"the attachments of this ticket would be larger than {max_total // (1024 * 1024)} MB together",
+            f"the attachments of this ticket would be larger than {size_text(max_total)} together",
         )
     for item in files:
         conn.execute(

@@ -25,12 +25,21 @@ MAX_FIELD = 40_000
 def unreadable_form(exc: Exception, lang: str, max_files: int) -> FormProblem:
     """What went wrong with a form that could not be parsed, in the customer's words (never "expired")."""
     say = FORM_ERRORS[lang]
-    cause = f"{exc} {exc.__cause__ or ''}"
+    cause = " ".join(_chain(exc))
     if "Too many files" in cause:
         return FormProblem("attachments", say["too_many_files"].format(count=max_files))
     if "header size" in cause:  # a file name of thousands of characters
         return FormProblem("attachments", say["name_long"])
     return FormProblem("", say["unreadable"])
+
+
+def _chain(exc: BaseException | None) -> list[str]:
+    """The messages of an exception and of those behind it (Starlette wraps the parser's in a 400)."""
+    seen: list[str] = []
+    while exc is not None and len(seen) < 5:
+        seen.append(f"{exc} {getattr(exc, 'detail', '')}")
+        exc = exc.__cause__ or exc.__context__
+    return seen
 
 
 def client_address(request: Request) -> str:
