@@ -23,6 +23,8 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 GUARDED_PREFIX = "/api/v1/"
+# The API's own description (FastAPI's pages) is for staff too, whether or not the API is guarded.
+DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
 # Agents (own bearer tokens) and Alertmanager (its own route) are not staff.
 OPEN_PATHS = ("/api/v1/reports", "/api/v1/alertmanager")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -36,14 +38,21 @@ def needed_role(method: str, path: str) -> str:
     return "engineer"
 
 
+def is_guarded(path: str, guard_api: bool) -> bool:
+    if path in DOCS_PATHS:
+        return True
+    return guard_api and path.startswith(GUARDED_PREFIX) and not path.startswith(OPEN_PATHS)
+
+
 class ManagementApiGuard:
-    def __init__(self, app: ASGIApp, helpdesk: Helpdesk) -> None:
+    def __init__(self, app: ASGIApp, helpdesk: Helpdesk, guard_api: bool = True) -> None:
         self.app = app
         self.helpdesk = helpdesk
+        self.guard_api = guard_api  # False: only the API description pages need staff
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(GUARDED_PREFIX) or path.startswith(OPEN_PATHS):
+        if scope["type"] != "http" or not is_guarded(path, self.guard_api):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}

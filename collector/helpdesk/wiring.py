@@ -35,10 +35,9 @@ def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | Non
     app.include_router(web.router(helpdesk))
     app.include_router(staff.router(helpdesk))
     staff.install_handlers(app, helpdesk)
-    if settings.protect_management_api:
-        from collector.helpdesk.guard import ManagementApiGuard
+    from collector.helpdesk.guard import ManagementApiGuard
 
-        app.add_middleware(ManagementApiGuard, helpdesk=helpdesk)
+    app.add_middleware(ManagementApiGuard, helpdesk=helpdesk, guard_api=settings.protect_management_api)
     app.mount("/helpdesk-static", StaticFiles(directory=str(STATIC)), name="helpdesk-static")
     collector.extras["helpdesk_runtime"] = helpdesk
     return helpdesk
