@@ -178,6 +178,7 @@ class DemoStack:
         import uvicorn
 
         from collector.app import create_app
+        from collector.proxies import uvicorn_proxy_options
 
         config = uvicorn.Config(
             create_app(self.collector),
@@ -186,6 +187,7 @@ class DemoStack:
             log_level="warning",
             access_log=False,
             lifespan="on",
+            **uvicorn_proxy_options(self.collector.config.http),  # as `collector serve` does
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="demo-collector", daemon=True)
