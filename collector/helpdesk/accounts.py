@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, select, update
 
+from alerts.people_time import local_time
 from collector.helpdesk.passwords import burn_time, hash_password, verify_password
 from collector.helpdesk.tables import sign_in_failures, staff_users
 
@@ -113,7 +114,7 @@ def authenticate(
         burn_time(password)
         raise SignInRefused(
             f"this account is locked after {attempts} failed sign-ins; try again after "
-            f"{locked_until.strftime('%H:%M')} UTC or ask an admin"
+            f"{local_time(locked_until, 'en')} (Amsterdam time) or ask an admin"
         )
     if not real:
         burn_time(password)

@@ -81,6 +81,7 @@ def test_unknown_and_disabled_names_lock_exactly_like_real_accounts(
     assert real == unknown == disabled
     assert real[:ATTEMPTS] == ["wrong user name or password"] * ATTEMPTS
     assert real[ATTEMPTS].startswith("this account is locked")
+    assert "try again after Fri 27 Nov 12:15 (Amsterdam time)" in real[ATTEMPTS]
     # Even the right password is refused while locked, for the real account.
     assert attempt(engine, clock, "eva", PASSWORD).startswith("this account is locked")
     clock.advance(LOCKOUT + timedelta(seconds=1))
