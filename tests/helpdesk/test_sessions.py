@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import requests
 
 from collector.database import writing
 from collector.helpdesk.accounts import set_password
+from collector.helpdesk.cli import PASSWORD_ENV
 from collector.helpdesk.sessions import KEEP_PER_USER, start_session
 from collector.helpdesk.tables import staff_sessions
 from tests.helpdesk.conftest import PASSWORD, Rig
@@ -74,3 +77,30 @@ def test_sessions_per_person_are_bounded(rig: Rig) -> None:
             select(func.count()).select_from(staff_sessions).where(staff_sessions.c.staff_id == eva)
         ).scalar_one()
     assert count == KEEP_PER_USER
+
+
+def test_set_password_on_the_command_line_signs_out_everywhere(rig: Rig, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from prioritysupport.cli import build_app
+
+    session = rig.staff()
+    csrf = rig.csrf(session)
+    config = tmp_path / "collector.toml"
+    config.write_text(f'[database]\nurl = "{rig.collector.config.database_url}"\n', encoding="utf-8")
+    runner, app = CliRunner(), build_app()
+    weak = runner.invoke(
+        app, ["collector", "set-password", "eva", "-c", str(config)], env={PASSWORD_ENV: "short"}
+    )
+    assert weak.exit_code == 2 and "at least 10 characters" in weak.output
+    assert works(rig, session, csrf) == (True, True)  # a refused change ends nothing
+    unknown = runner.invoke(
+        app, ["collector", "set-password", "nobody", "-c", str(config)], env={PASSWORD_ENV: NEW_PASSWORD}
+    )
+    assert unknown.exit_code == 2 and "no staff account 'nobody'" in unknown.output
+    done = runner.invoke(
+        app, ["collector", "set-password", "Eva", "-c", str(config)], env={PASSWORD_ENV: NEW_PASSWORD}
+    )
+    assert done.exit_code == 0 and "new password set for eva; 1 session(s) ended" in done.output
+    assert NEW_PASSWORD not in done.output
+    assert works(rig, session, csrf) == (False, False)
