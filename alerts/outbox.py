@@ -20,6 +20,7 @@ from alerts.metrics import DeliveryMetrics
 from alerts.model import Acknowledgement, DeliveryRecord, EscalationStep, NotificationRequest
 from alerts.signing import AckSigner
 from alerts.tables import acknowledgements, deliveries, metadata, outbox
+from alerts.writes import writing
 
 OPEN_STATES = ("pending", "sending")
 CHAIN_KINDS = ("page", "escalation")
@@ -154,7 +155,7 @@ class Outbox:
     def acknowledge(self, subject_ref: str, by: str, via: str = "api") -> bool:
         """Stop the page chain of a subject: cancel what is pending. False when nothing was ever paged."""
         now = self.clock.now()
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             paged = conn.execute(
                 select(func.count())
                 .select_from(outbox)

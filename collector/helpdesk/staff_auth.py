@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from collector.database import writing
 from collector.helpdesk.accounts import SignInRefused, StaffUser, authenticate, load_user
 from collector.helpdesk.context import Helpdesk
 from collector.helpdesk.signing import SESSION_COOKIE
@@ -62,7 +63,8 @@ def safe_next(value: str | None) -> str:
 def sign_in(helpdesk: Helpdesk, username: str, password: str, next_url: str, lang: str) -> Response:
     settings = helpdesk.settings
     refused: SignInRefused | None = None
-    with helpdesk.collector.engine.begin() as conn:
+    # IMMEDIATE: the failure count is read, then written; a deferred upgrade fails under a writer.
+    with writing(helpdesk.collector.engine).begin() as conn:
         try:
             user = authenticate(
                 conn,
