@@ -12,6 +12,7 @@ from collector import tables as t
 from collector.observed import GRACE, observation_time
 from collector.service import Collector
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, failing, report, token_for
+from tests.reliability.figures import record
 
 OUTAGE = timedelta(hours=3)
 
@@ -35,6 +36,12 @@ def test_an_outage_is_dated_when_the_agent_saw_it(
         flip = conn.execute(select(t.flips.c.at).order_by(t.flips.c.id.desc())).scalars().first()
         ticket = conn.execute(select(t.tickets.c.registered_at)).scalar_one()
         stored = conn.execute(select(t.reports.c.received_at, t.reports.c.observed_at)).all()
+    record(
+        "outage_dating",
+        outage_seconds=OUTAGE.total_seconds(),
+        flip_late_seconds=((flip - seen[1]).total_seconds() if flip else None),
+        ticket_late_seconds=(ticket - seen[1]).total_seconds(),
+    )
     assert condition.state == "failing" and condition.since == seen[1]  # damping 2: the second report flips
     assert flip == seen[1]
     assert ticket == seen[1]

@@ -21,7 +21,7 @@ from collector.service import Collector
 from tests.collector.conftest import staff_headers
 from tests.reliability.figures import record
 
-EXAMPLES = 10  # per route and kind of body
+EXAMPLES = 8  # per route and kind of body
 BODY_METHODS = ("post", "put", "patch", "delete")
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

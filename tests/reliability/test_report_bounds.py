@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from collector import tables as t
 from collector.service import Collector
 from tests.collector.conftest import LiveServer, report, token_for
+from tests.reliability.figures import record
 
 
 def _stored(collector: Collector) -> int:
@@ -64,8 +65,16 @@ def test_never_storable_reports_are_refused_for_good(collector: Collector, live:
         body = _with_raw(document, placeholder, raw) if placeholder and raw else json.dumps(document).encode()
         response = _post(live, collector, body)
         answers.append((field, response.status_code, response.json().get("field")))
+    stored = _stored(collector)
+    record(
+        "reports_never_storable",
+        attempts=len(CASES),
+        refused_422=sum(status == 422 for _, status, _ in answers),
+        server_errors=sum(status >= 500 for _, status, _ in answers),
+        stored=stored,
+    )
     assert answers == [(field, 422, field) for _, _, _, field in CASES]
-    assert _stored(collector) == 0
+    assert stored == 0
 
 
 def test_the_largest_sequence_is_stored(collector: Collector, live: LiveServer) -> None:
@@ -87,4 +96,5 @@ def test_same_agent_and_sequence_is_a_duplicate(collector: Collector, live: Live
     assert first.status_code == 201
     assert second.status_code == 200 and second.json()["stored"] is False
     assert other_agent.status_code == 201
+    record("reports_same_sequence", sent=3, stored=_stored(collector), expected=2)
     assert _stored(collector) == 2
