@@ -90,8 +90,11 @@ def _domain(address: str) -> str:
 
 
 def _aligned(domain: str, from_domain: str) -> bool:
-    # Relaxed alignment (RFC 7489): the same organisational domain, approximated as equal or a subdomain.
-    return bool(domain) and (domain == from_domain or from_domain.endswith("." + domain))
+    # Relaxed alignment (RFC 7489): the same organisational domain, approximated as one being the other or
+    # a subdomain of it (either way round, the signer controls DNS inside the From domain's organisation).
+    if not domain or not from_domain:
+        return False
+    return domain == from_domain or from_domain.endswith("." + domain) or domain.endswith("." + from_domain)
 
 
 def sender_verified(message: EmailMessage, envelope_sender: str) -> tuple[bool, str]:
@@ -114,11 +117,12 @@ def sender_verified(message: EmailMessage, envelope_sender: str) -> tuple[bool, 
         if result.lower() != "pass":
             continue
         method = method.lower()
-        if method == "dmarc":
-            return True, "DMARC pass"
-        for name, value in _PROPERTY.findall(rest):
-            if name.lower() in ("header.d", "header.i", "smtp.mailfrom") and _aligned(
-                _domain(value), from_domain
-            ):
+        properties = [(name.lower(), _domain(value)) for name, value in _PROPERTY.findall(rest)]
+        if method == "dmarc":  # DMARC judged the From domain itself; a header.from, when given, must match
+            if all(domain == from_domain for name, domain in properties if name == "header.from"):
+                return True, "DMARC pass"
+            continue
+        for name, domain in properties:
+            if name in ("header.d", "header.i", "smtp.mailfrom") and _aligned(domain, from_domain):
                 return True, f"{method.upper()} pass aligned with {from_domain}"
     return False, f"Authentication-Results does not pass for {from_domain}: {verdict[:200]}"
