@@ -30,6 +30,11 @@ class SeriesFeatures:
     def cron_failure_count(self) -> bool:
         return self.major >= 18
 
+    @property
+    def cron_numbercall(self) -> bool:
+        # numbercall and doall left ir.cron in 18, when failure_count came.
+        return self.major <= 17
+
     def version_info(self) -> dict[str, Any]:
         """What common.version() and /web/webclient/version_info answer."""
         return {
