@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Connection, select
 
 from collector import tables as t
@@ -20,6 +20,7 @@ from collector.availability_alerts import join_availability
 from collector.contracts import contract_in_force
 from collector.policy.triage import parse_impact, parse_scope
 from collector.service import Collector
+from collector.text_checks import refuse_unstorable
 from collector.tickets import OPEN_STATES, NewTicket
 
 log = logging.getLogger("prioritysupport.collector")
@@ -46,6 +47,7 @@ class AmAlert(BaseModel):
 
 class AmWebhook(BaseModel):
     model_config = ConfigDict(extra="allow")
+    _storable = model_validator(mode="before")(refuse_unstorable)  # lone surrogates: 422, not 500
     version: str = Field(pattern="^4$")
     status: str
     alerts: list[AmAlert] = Field(max_length=1000)

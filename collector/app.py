@@ -39,6 +39,7 @@ from collector.maintenance import (
 )
 from collector.report_schema import warm_up
 from collector.service import Collector
+from collector.text_checks import LONE_SURROGATE
 from collector.tickets import NewTicket, TicketError
 from collector.timeline import ticket_timeline
 
@@ -115,6 +116,12 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
         return JSONResponse(
             {"error": f"{where or 'body'}: {first.get('msg')}", "field": where}, status_code=422
         )
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unstorable(_request: Request, _exc: UnicodeEncodeError) -> JSONResponse:
+        # Text the database cannot hold (a lone surrogate) that a model did not catch: the transaction
+        # has rolled back, so nothing was stored; the caller's input is at fault, not the server.
+        return JSONResponse({"error": f"a text {LONE_SURROGATE}"}, status_code=400)
 
     @app.exception_handler(HTTPException)
     async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
@@ -409,11 +416,31 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
 
     register_alertmanager(app, collector)
     app.include_router(_alerts_router(collector))
+    _install_ack_page(app, collector)
 
     from collector.helpdesk import install_helpdesk
 
     install_helpdesk(app, collector)  # web form, mail/phone intake pages, client API, staff pages
+    _add_edge_middleware(app, collector)
     return app
+
+
+def _add_edge_middleware(app: FastAPI, collector: Collector) -> None:
+    """Added last, so they run first: page headers, then body limits before anything reads a body."""
+    from collector.body_limits import BodyLimit
+    from collector.body_rules import body_rules
+    from collector.page_headers import PageHeaders
+
+    runtime = collector.extras.get("helpdesk_runtime")
+    rules, default = body_rules(collector, runtime.settings if runtime else _default_helpdesk())
+    app.add_middleware(BodyLimit, rules=rules, default=default)
+    app.add_middleware(PageHeaders)
+
+
+def _default_helpdesk() -> Any:
+    from collector.helpdesk.settings import HelpdeskSettings
+
+    return HelpdeskSettings()
 
 
 def _alerts_router(collector: Collector) -> Any:
@@ -429,7 +456,18 @@ def _alerts_router(collector: Collector) -> Any:
         rota=(lambda: load_rota(Path(rota_path))) if rota_path else None,
         outbox=collector.outbox,
         signer=collector.outbox.ack_signer,
+        ack_pages=False,  # collector/ack_page.py serves /ack/{token}
     )
+
+
+def _install_ack_page(app: Any, collector: Collector) -> None:
+    from pathlib import Path
+
+    from alerts.oncall import load_rota
+    from collector.ack_page import install_ack_page
+
+    rota_path = collector.config.notifications.rota
+    install_ack_page(app, collector, (lambda: load_rota(Path(rota_path))) if rota_path else None)
 
 
 class IngestShortcut:

@@ -118,7 +118,7 @@ reports = Table(
     Column("received_at", UTCDateTime, nullable=False, index=True),
     Column("sequence", BigInteger, nullable=False),
     Column("body", Text, nullable=False),
-    # The agent that sent it (None before 0003): one report per agent and sequence.
+    # The agent that sent it (None before 0004): one report per agent and sequence.
     Column("agent_id", String(128), nullable=True),
     # When the agent observed it, bounded by the collector (see collector/observed.py).
     Column("observed_at", UTCDateTime, nullable=True),

@@ -92,8 +92,10 @@ class DemoStack:
         from demo.sinks import MailCatcher, WebhookReceiver
 
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.mails = MailCatcher(on_mail=self.feed.mail).start()
-        self.webhooks = WebhookReceiver(on_post=self.feed.webhook, mails=self.mails).start()
+        self.mails = MailCatcher(on_mail=self.feed.mail, now=self.clock.now).start()
+        self.webhooks = WebhookReceiver(
+            on_post=self.feed.webhook, mails=self.mails, now=self.clock.now
+        ).start()
         for customer in CUSTOMERS:
             for integration in customer.integrations:
                 name = f"{customer.key}/{integration.name}"
@@ -178,6 +180,7 @@ class DemoStack:
         import uvicorn
 
         from collector.app import create_app
+        from collector.proxies import uvicorn_proxy_options
 
         config = uvicorn.Config(
             create_app(self.collector),
@@ -186,6 +189,7 @@ class DemoStack:
             log_level="warning",
             access_log=False,
             lifespan="on",
+            **uvicorn_proxy_options(self.collector.config.http),  # as `collector serve` does
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="demo-collector", daemon=True)

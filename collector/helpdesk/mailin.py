@@ -92,12 +92,8 @@ def _handle(collector: Collector, raw: bytes, envelope_sender: str, max_attachme
         if repeat is not None:  # a resend or a header-less auto-reply: one ticket, no second confirmation
             intake.customer_reply(collector, conn, repeat, contact.email, body, via="mail")
             return Outcome(f"250 OK: added to {repeat.number}", "reply", repeat.number)
-        checked: list[files.CheckedFile] = []
-        for name, data in attachments_of(message)[:5]:
-            try:
-                checked.append(files.check_file(name, data, max_attachment_bytes))
-            except files.AttachmentError as exc:
-                body += f"\n\n[attachment not kept: {exc}]"
+        checked, note = files.for_mail(attachments_of(message), max_attachment_bytes)
+        body = body[: intake.MAX_DESCRIPTION - len(note)] + note  # the note names every file left out
         try:
             opened = intake.open_ticket(
                 collector,

@@ -32,6 +32,7 @@ def load_or_create_secret(engine: Engine) -> str:
 class Session:
     user_id: int
     csrf: str
+    session_id: str  # names the server-side row (collector/helpdesk/sessions.py)
 
 
 class Signer:
@@ -42,8 +43,8 @@ class Signer:
         self.session_seconds = session_seconds
 
     # -- staff session -------------------------------------------------------------------------------------
-    def new_session(self, user_id: int) -> str:
-        return self._session.dumps({"u": user_id, "c": secrets.token_urlsafe(24)})
+    def new_session(self, user_id: int, session_id: str) -> str:
+        return self._session.dumps({"u": user_id, "c": secrets.token_urlsafe(24), "s": session_id})
 
     def read_session(self, cookie: str | None) -> Session | None:
         data = self._loads(self._session, cookie, self.session_seconds)
@@ -51,9 +52,10 @@ class Signer:
             not isinstance(data, dict)
             or not isinstance(data.get("u"), int)
             or not isinstance(data.get("c"), str)
+            or not isinstance(data.get("s"), str)
         ):
             return None
-        return Session(data["u"], data["c"])
+        return Session(data["u"], data["c"], data["s"])
 
     # -- public form: double submit (a random nonce in a cookie, its signed copy in the form) -------------
     def new_form_token(self, nonce: str) -> str:

@@ -164,6 +164,8 @@ def test_the_collector_accepts_every_documented_key(tmp_path: Path) -> None:
         "database": {"url": "sqlite:///collector.db"},
         "server": {"host": "127.0.0.1", "port": 8481, "max_report_bytes": 4096, "run_worker": False,
                    "alertmanager_token": "a" * 16},
+        "http": {"trusted_proxies": ["10.0.0.5"], "max_body_bytes": 2048, "max_alertmanager_bytes": 4096,
+                 "max_client_api_bytes": 4096},
         "clock": {"mode": "fixed", "start": datetime(2026, 11, 27, 9, tzinfo=UTC), "factor": 2},
         "monitoring": {"agent_interval_seconds": 30, "silent_intervals": 2, "probe_timeout_seconds": 1,
                        "damping": {"default": 3}, "sweep_seconds": 5,

@@ -1,7 +1,7 @@
 """report dedup and observation time
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-30
 
 A report is one agent's observation: (customer, agent, sequence) is unique, so a second report with the
@@ -18,8 +18,8 @@ from alembic import op
 
 import collector.tables
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
