@@ -190,7 +190,7 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
                     if isinstance(contract, dict) and isinstance(contract.get("effective_from"), str):
                         contract["effective_from"] = date.fromisoformat(contract["effective_from"])
             specs = parse_contracts(data)
-        except (ValueError, AttributeError, TypeError) as exc:
+        except (ValueError, AttributeError, TypeError, RecursionError) as exc:  # RecursionError: deep JSON
             raise _bad(exc) from None
         counts = apply_contracts(collector.engine, specs)
         collector.directory.forget()

@@ -12,6 +12,7 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine, select
 
+from collector.database import writing
 from collector.helpdesk.tables import secrets as secret_table
 
 SESSION_COOKIE = "ps_staff"
@@ -19,7 +20,7 @@ FORM_COOKIE = "ps_form"
 
 
 def load_or_create_secret(engine: Engine) -> str:
-    with engine.begin() as conn:
+    with writing(engine).begin() as conn:
         value = conn.execute(select(secret_table.c.value).where(secret_table.c.name == "signing")).scalar()
         if value is None:
             value = secrets.token_urlsafe(48)
