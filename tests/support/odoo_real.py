@@ -205,6 +205,11 @@ def _save(stack: OdooStack, snapshot: Path) -> None:
     shutil.rmtree(snapshot, ignore_errors=True)
     partial.rename(snapshot)
     (snapshot / ".complete").touch()
+    # Older snapshots of the same series and stage are stale: keep the cache bounded.
+    prefix = snapshot.name.rsplit("-", 1)[0] + "-"
+    for other in snapshot.parent.glob(prefix + "*"):
+        if other != snapshot:
+            shutil.rmtree(other, ignore_errors=True)
 
 
 def _restore(stack: OdooStack, snapshot: Path) -> None:

@@ -232,7 +232,9 @@ def imported_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for relative, text in IMPORTED_FILES.items():
-            archive.writestr(f"{IMPORTED_MODULE}/{relative}", text.encode("utf-8"))
+            # A fixed date: the archive, and so the snapshot key, must not change between runs.
+            entry = zipfile.ZipInfo(f"{IMPORTED_MODULE}/{relative}", date_time=(2026, 1, 1, 0, 0, 0))
+            archive.writestr(entry, text.encode("utf-8"))
     return buffer.getvalue()
 
 
