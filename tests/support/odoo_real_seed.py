@@ -319,6 +319,9 @@ def refresh_sql(seed: dict[str, object]) -> str:
         f"update res_users_log set create_date = {now} - interval '30 days'"
         f" where create_uid = {users['bob']}",
     ]
+    # Like a Dutch customer's administrator (the simulator answers with this time zone too).
+    users_partners = "select partner_id from res_users"
+    sql.append(f"update res_partner set tz = 'Europe/Amsterdam' where id in ({users_partners})")
     if "failing" in crons:
         sql.append(
             f"update ir_cron set nextcall = {now} + interval '1 day', failure_count = 2,"
