@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -39,15 +40,25 @@ def odoo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         if in_ci():
             pytest.fail(f"CI=true and ODOO_SOURCE is not set: {ENABLE_HINT}")
         pytest.skip(ENABLE_HINT)
+    if entry not in _stacks and entry not in _failures:
+        _bring_up_all(sources_from_env(), tmp_path_factory.mktemp("odoo-bring-up"))
     if entry in _failures:
         pytest.fail(_failures[entry])
-    if entry not in _stacks:
+    return _stacks[entry]
+
+
+def _bring_up_all(entries: list[str], log_dir: Path) -> None:
+    """Every series at once: their venvs, snapshots and servers are independent."""
+
+    def one(entry: str) -> None:
         try:
-            _stacks[entry] = bring_up(entry, tmp_path_factory.mktemp("odoo-bring-up"))
+            _stacks[entry] = bring_up(entry, log_dir)
         except Exception as error:  # one clear line per test, not one traceback each
             _failures[entry] = f"bringing up Odoo from {entry} failed: {error}"
-            pytest.fail(_failures[entry])
-    return _stacks[entry]
+
+    waiting = [entry for entry in entries if entry not in _stacks and entry not in _failures]
+    with ThreadPoolExecutor(max_workers=max(len(waiting), 1)) as pool:
+        list(pool.map(one, waiting))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from agent.cloc import ClocReport, book_stored_code, count_addons, rules_for_version
 from agent.counts import collect_counts, stored_code
 from agent.odoo import Credentials
@@ -31,8 +33,10 @@ def _client(stack: OdooStack) -> XmlRpcClient:
     return XmlRpcClient(stack.url, credentials, HttpTransport(TransportSettings(timeout=60.0, retries=0)))
 
 
-def _odoo_cloc(stack: OdooStack) -> OdooCloc:
-    return parse_cloc(stack.cloc("-d", stack.database, "-v"))
+@pytest.fixture(scope="module")
+def odoo_cloc(odoo: OdooStack) -> OdooCloc:
+    """`odoo-bin cloc -d DB -v`, run once per series for this module."""
+    return parse_cloc(odoo.cloc("-d", odoo.database, "-v"))
 
 
 def _agent_cloc(stack: OdooStack, client: XmlRpcClient) -> ClocReport:
@@ -60,10 +64,10 @@ def test_user_counts_equal_the_publisher_warranty_message(up: OdooStack, tmp_pat
     assert (counts.internal_users, counts.share_users) == (4, 2)
 
 
-def test_cloc_equals_odoo_per_module_and_per_file(up: OdooStack, tmp_path: Path) -> None:
+def test_cloc_equals_odoo_per_module_and_per_file(up: OdooStack, odoo_cloc: OdooCloc) -> None:
     client = _client(up)
     client.authenticate()
-    odoo = _odoo_cloc(up)
+    odoo = odoo_cloc
     ours = _agent_cloc(up, client)
     assert {name: (entry.code, entry.total) for name, entry in ours.modules.items()} == odoo.modules
     for name, entry in ours.modules.items():
@@ -81,10 +85,10 @@ def test_cloc_equals_odoo_per_module_and_per_file(up: OdooStack, tmp_path: Path)
     assert any(path.startswith("ir.model.fields/") for path in odoo.files["odoo/studio"])
 
 
-def test_the_agents_count_and_authors(up: OdooStack, tmp_path: Path) -> None:
+def test_the_agents_count_and_authors(up: OdooStack, odoo_cloc: OdooCloc, tmp_path: Path) -> None:
     client = _client(up)
     client.authenticate()
-    odoo = _odoo_cloc(up)
+    odoo = odoo_cloc
     counts = collect_counts(client, up.series, list(up.addons_paths), cache_dir=tmp_path)
     assert counts.custom_lines_source == "addons"
     assert {module.name: (module.code, module.total) for module in counts.modules} == odoo.modules
