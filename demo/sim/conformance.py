@@ -52,12 +52,23 @@ def _xmlrpc(target: Target, service: str, method: str, *args: Any) -> Any:
         return {"http_status": error.errcode}
 
 
+_UIDS: dict[Target, int] = {}
+
+
+def _uid(target: Target) -> int:
+    """The API key's user, asked once per target (checking a key costs a hash on the server)."""
+    if target not in _UIDS:
+        common = xmlrpc.client.ServerProxy(f"{target.url}/xmlrpc/2/common")
+        uid: Any = common.authenticate(target.db, target.key_login, target.api_key, {})
+        _UIDS[target] = int(uid)
+    return _UIDS[target]
+
+
 def _execute(
     target: Target, model: str, method: str, args: list[Any], kwargs: dict[str, Any] | None = None
 ) -> Any:
-    common = xmlrpc.client.ServerProxy(f"{target.url}/xmlrpc/2/common")
     key = target.api_key
-    uid = common.authenticate(target.db, target.key_login, key, {})
+    uid = _uid(target)
     return _xmlrpc(target, "object", "execute_kw", target.db, uid, key, model, method, args, kwargs or {})
 
 

@@ -64,9 +64,10 @@ def _bring_up_all(entries: list[str], log_dir: Path) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def _stop_every_stack() -> Iterator[None]:
     yield
-    while _stacks:
-        _entry, stack = _stacks.popitem()
-        stack.close()
+    stacks = list(_stacks.values())
+    _stacks.clear()
+    with ThreadPoolExecutor(max_workers=max(len(stacks), 1)) as pool:
+        list(pool.map(lambda stack: stack.close(), stacks))
 
 
 @pytest.fixture

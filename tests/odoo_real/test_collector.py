@@ -1,4 +1,4 @@
-"""The agent watching a real Odoo pushes to a real collector: one outage opens exactly one ticket."""
+"""Odoo stopped and back, seen by an agent pushing to a real collector: one outage, exactly one ticket."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from collector import tables as t
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, make_collector, token_for
 from tests.support.odoo_real import OdooStack
 from tests.support.odoo_real_agent import agent_config, statuses, without_counts
+
+SERVES = ("odoo.login_page", "odoo.version", "odoo.health")
 
 
 def test_one_outage_opens_exactly_one_ticket(up: OdooStack, tmp_path: Path) -> None:
@@ -40,9 +42,12 @@ def test_one_outage_opens_exactly_one_ticket(up: OdooStack, tmp_path: Path) -> N
                 outage = [cycle() for _ in range(3)]
             finally:
                 up.start_odoo()
-            assert all(seen["odoo.login_page"] == "failing" for seen in outage), outage
+            for seen in outage:
+                assert {key: seen[key] for key in SERVES} == dict.fromkeys(SERVES, "failing"), seen
+                assert seen["odoo.read"] != "ok", seen
             recovered = cycle()
-            assert recovered["odoo.login_page"] == "ok", recovered
+            back = (*SERVES, "odoo.read", "odoo.authentication")
+            assert all(recovered[key] == "ok" for key in back), recovered
             assert agent.spool.pending() == []  # every report was accepted
             with collector.engine.connect() as conn:
                 tickets = conn.execute(select(t.tickets.c.id, t.tickets.c.subject)).all()

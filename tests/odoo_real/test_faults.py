@@ -1,6 +1,7 @@
-"""Odoo stopped, PostgreSQL stopped (including the first seconds after), and recovery, on a real server.
+"""PostgreSQL stopped (including the first seconds after) and recovery, on a real server.
 
-Each test stops a server and starts it again, so the session's stack is left as it was found.
+Odoo stopped and back is in test_collector.py (one restart per series serves both). Each test stops a
+server and starts it again, so the session's stack is left as it was found.
 """
 
 from __future__ import annotations
@@ -37,19 +38,6 @@ def _until_ok(config_run: object, keys: tuple[str, ...], deadline_s: float = 90.
         if all(seen.get(key) == "ok" for key in keys) or time.monotonic() > deadline:
             return report
         time.sleep(1.0)
-
-
-def test_odoo_stopped_and_back(up: OdooStack, tmp_path: Path) -> None:
-    config = agent_config(tmp_path, up, instance={"timeout": 5.0})
-    up.stop_odoo()
-    try:
-        down = statuses(run_once(config))
-        assert {key: down[key] for key in SERVES} == dict.fromkeys(SERVES, "failing"), down
-        assert down["odoo.read"] != "ok"
-    finally:
-        up.start_odoo()
-    back = statuses(_until_ok(lambda: run_once(config), (*SERVES, "odoo.read", "odoo.authentication")))
-    assert all(back[key] == "ok" for key in (*SERVES, "odoo.read", "odoo.authentication")), back
 
 
 def test_postgresql_stopped_is_seen_at_once_and_recovers(up: OdooStack, tmp_path: Path) -> None:
