@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from agent.config import AgentConfig
+    from agent.config import AgentConfig, Instance
     from agent.report import Report
 
 agent_app = typer.Typer(
@@ -51,6 +51,16 @@ def _setup_logging(level: str) -> None:
 def check_config(config: Path = CONFIG_OPTION) -> None:
     """Validate the configuration and say what it watches (secrets are not shown)."""
     loaded = _load(config)
+    notes: dict[str, str] = {}
+    problems: list[str] = []
+    for instance in loaded.instances:
+        problem, note = _check_protocol(instance)
+        if problem:
+            problems.append(f"Configuration error: {problem}.")
+        if note:
+            notes[instance.name] = note
+    if problems:
+        raise _fail("\n".join(problems), 2)
     typer.echo(f"{config}: valid. Agent {loaded.agent_id!r}, state in {loaded.state_dir}.")
     for instance in loaded.instances:
         secret = "API key" if instance.secret_is_api_key else "password"
@@ -59,8 +69,31 @@ def check_config(config: Path = CONFIG_OPTION) -> None:
             f"as {instance.login!r} ({secret}), "
             f"{len(instance.integrations)} integration(s), {len(instance.addons_paths)} addons path(s)"
         )
+        if instance.name in notes:
+            typer.echo(f"  {notes[instance.name]}")
     target = loaded.collector.url or "nowhere (no collector.url: reports stay in the spool)"
     typer.echo(f"Reports go to {target}.")
+
+
+def _check_protocol(instance: Instance) -> tuple[str | None, str | None]:
+    """(problem, note) for protocol = "json2", which needs Odoo 19+: the server is asked when it answers."""
+    if instance.protocol != "json2":
+        return None, None
+    from agent.odoo import Credentials, OdooClientError, ProtocolMismatch, connect
+    from agent.odoo.transport import HttpTransport, TransportSettings
+
+    settings = TransportSettings(timeout=min(instance.timeout, 10.0), retries=0, verify=instance.verify)
+    transport = HttpTransport(settings)
+    credentials = Credentials(instance.database, instance.login, instance.secret, instance.secret_is_api_key)
+    try:
+        connect(instance.url, credentials, transport, "json2")
+    except ProtocolMismatch as error:
+        return f"instance {instance.name!r}: {error}", None
+    except OdooClientError as error:
+        return None, f"JSON-2 not confirmed: the server could not be asked ({error})"
+    finally:
+        transport.close()
+    return None, "the server offers JSON-2"
 
 
 @agent_app.command("once")

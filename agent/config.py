@@ -455,6 +455,12 @@ def _parse_instance(item: Any, path: str, environ: dict[str, str], intervals: In
     names = [integration.name for integration in integrations]
     if len(set(names)) != len(names):
         raise ConfigError(f"{path}.integrations: two integrations share a name; give each a unique name")
+    protocol = table.choice("protocol", PROTOCOLS)
+    if protocol == "json2" and not api_key:
+        raise ConfigError(
+            f'{path}.protocol = "json2" needs an api_key (JSON-2 takes no passwords): '
+            'give api_key, or set protocol = "auto"'
+        )
     instance = Instance(
         name=name,
         url=url.rstrip("/"),
@@ -462,7 +468,7 @@ def _parse_instance(item: Any, path: str, environ: dict[str, str], intervals: In
         login=login,
         secret=api_key or password or "",
         secret_is_api_key=bool(api_key),
-        protocol=table.choice("protocol", PROTOCOLS),
+        protocol=protocol,
         timeout=table.number("timeout", minimum=0.1),
         retries=table.integer("retries", minimum=0),
         verify=verify,

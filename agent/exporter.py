@@ -7,6 +7,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
+from agent.checks.serving import odoo_serves
 from agent.report import Report
 
 PREFIX = "prioritysupport"
@@ -23,8 +24,15 @@ class Metrics:
         def gauge(name: str, help_text: str, labels: tuple[str, ...] = ("instance",)) -> Gauge:
             return Gauge(f"{PREFIX}_{name}", help_text, labels, registry=r)
 
-        self.odoo_up = gauge("odoo_up", "1 when the login page, version and read all answered.")
-        self.odoo_latency = gauge("odoo_latency_seconds", "Duration of the cheap read (or version) call.")
+        self.odoo_up = gauge(
+            "odoo_up", "1 when Odoo serves (login page, version; database and read not failing)."
+        )
+        self.login_ok = gauge(
+            "odoo_login_ok", "1 when Odoo accepts the monitoring login; absent when not known."
+        )
+        self.odoo_latency = gauge(
+            "odoo_latency_seconds", "Duration of the latest cheap read (kept while no read happens)."
+        )
         self.check_up = gauge(
             "check_up",
             "1 when the check is ok, 0 when failing (unknown checks are absent).",
@@ -76,9 +84,15 @@ class Metrics:
                 self.integration_up.labels(instance, check.integration, check.kind).set(
                     1 if check.status == "ok" else 0
                 )
-        essential = ("odoo.login_page", "odoo.version", "odoo.read")
-        up = all(key in statuses and statuses[key].status == "ok" for key in essential)
+        # Serving is apart from logging in: a refused monitoring login says nothing about Odoo being up.
+        up = odoo_serves(statuses)
         self.odoo_up.labels(instance).set(1 if up else 0)
+        login = statuses.get("odoo.authentication")
+        if login is None or login.status == "unknown":
+            with contextlib.suppress(KeyError):
+                self.login_ok.remove(instance)
+        else:
+            self.login_ok.labels(instance).set(1 if login.status == "ok" else 0)
         latency = statuses.get("odoo.latency")
         if latency is not None and latency.value is not None:
             self.odoo_latency.labels(instance).set(latency.value / 1000.0)

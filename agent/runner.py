@@ -14,6 +14,7 @@ import requests
 from agent.checks.availability import check_availability
 from agent.checks.host import collect_host
 from agent.checks.integrations import IntegrationContext, check_integration
+from agent.checks.transitions import transitions
 from agent.config import AgentConfig, Instance
 from agent.counts_child import CountsFailed, run_counts
 from agent.exporter import Metrics
@@ -46,6 +47,7 @@ class InstanceMonitor:
         self.latest: dict[str, CheckResult] = {}
         self.counts: Counts | None = None
         self.counts_peak_rss: int | None = None
+        self.counts_failures = 0  # consecutive failed counts: the retry backs off with each
 
     @property
     def major(self) -> int | None:
@@ -75,24 +77,34 @@ class InstanceMonitor:
         else:
             self.client = None  # probe again next time: the server may come back as another version
         self.odoo_reachable = outcome.authenticated
-        for check in outcome.checks:
-            self.latest[check.key] = check
+        self._record(outcome.checks)
 
     def run_integration(self, index: int) -> None:
         integration = self.instance.integrations[index]
         client = self.client if self.odoo_reachable else None
         context = IntegrationContext(client, self.major, self.session, self.instance.verify)
-        check = check_integration(integration, context)
-        self.latest[check.key] = check
+        self._record([check_integration(integration, context)])
+
+    def _record(self, checks: list[CheckResult]) -> None:
+        log_transitions(self.instance.name, self.latest, checks)
+        for check in checks:
+            self.latest[check.key] = check
 
     def run_counts(self, config: AgentConfig) -> bool:
-        """Count users and lines; False when Odoo could not be counted (retried sooner)."""
+        """Count users and lines; False when Odoo could not be counted (retried with a backoff)."""
+        if not self.odoo_reachable:
+            # The availability check just failed to log in: a child process would fail the same way.
+            self.counts_failures += 1
+            log.info("counts for %s postponed: Odoo does not accept the login", self.instance.name)
+            return False
         serie = str(self.version.get("server_version")) if self.version else None
         try:
             run = run_counts(self.instance, serie, config.state_dir / "cloc-cache", config.counts_in_child)
         except (CountsFailed, OdooClientError, OSError) as error:
+            self.counts_failures += 1
             log.warning("counts for %s failed: %s", self.instance.name, error)
             return False
+        self.counts_failures = 0
         self.counts = run.counts
         if run.peak_rss_bytes is not None:
             self.counts_peak_rss = run.peak_rss_bytes
@@ -167,11 +179,16 @@ class Agent:
                 continue
             monitor = self.monitors[number]
             if job == AVAILABILITY:
+                was_reachable = monitor.odoo_reachable
                 monitor.run_availability()
+                if monitor.odoo_reachable and not was_reachable and monitor.counts_failures:
+                    # Odoo is back after counts failed: count now (once), not at the end of the backoff.
+                    self.due[(number, COUNTS)] = now
             elif job == COUNTS:
                 if not monitor.run_counts(self.config):
-                    # Odoo did not answer: try again with the next availability check, not in an hour.
-                    self.due[(number, job)] = now + self.config.intervals.availability
+                    self.due[(number, job)] = now + counts_retry_delay(
+                        monitor.counts_failures, self.config.intervals.availability, interval
+                    )
             else:
                 monitor.run_integration(int(job.split(":", 1)[1]))
             ran.add(number)
@@ -185,11 +202,14 @@ class Agent:
     def _run_host(self) -> None:
         config = self.config
         try:
-            self.host, self.host_checks = collect_host(
+            host, checks = collect_host(
                 config.disk_warn_percent, config.disk_critical_percent, config.local_postgres
             )
         except (OSError, RuntimeError) as error:
             log.warning("host figures failed: %s", error)
+            return
+        log_transitions("host", {check.key: check for check in self.host_checks}, checks)
+        self.host, self.host_checks = host, checks
 
     def _report(self, monitor: InstanceMonitor, include_counts: bool) -> Report:
         spooled = self.spool.pending()
@@ -242,6 +262,20 @@ class Agent:
             self.metrics.observe_agent(
                 self.spool.size, self.spool.dropped_total, self.pusher.last_success, self.counts_peak_rss
             )
+
+
+def counts_retry_delay(failures: int, availability: float, counts: float) -> float:
+    """Seconds until failed counts are tried again: the availability interval, doubled per further
+    failure, never more than the counts interval (a down Odoo is not counted every minute for hours)."""
+    exponent = min(max(failures - 1, 0), 32)
+    return min(availability * 2**exponent, counts)
+
+
+def log_transitions(source: str, previous: dict[str, CheckResult], current: list[CheckResult]) -> None:
+    """One line per check whose state changed; nothing when nothing changed."""
+    for change in transitions(previous, current):
+        level = logging.WARNING if change.new == "failing" else logging.INFO
+        log.log(level, "%s", change.line(source))
 
 
 def _job_order(job: str) -> int:

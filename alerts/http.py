@@ -45,6 +45,7 @@ def alerts_router(
     outbox: Outbox | None = None,
     signer: AckSigner | None = None,
     api_dependencies: Sequence[Any] = (),
+    ack_pages: bool = True,
 ) -> APIRouter:
     """The router; `rota` is a loader called per request (so an edited file takes effect at once).
 
@@ -77,6 +78,10 @@ def alerts_router(
         except InvalidAckToken as error:
             raise HTTPException(403, str(error)) from error
 
+    if not ack_pages:  # the collector serves its own acknowledgement page (collector/ack_page.py)
+        _add_api_ack(router, outbox, api_dependencies)
+        return router
+
     @router.get("/ack/{token}", response_class=HTMLResponse)
     def ack_confirm(token: str) -> HTMLResponse:
         try:
@@ -102,13 +107,22 @@ def alerts_router(
         text = "Bevestigd: de escalatie is gestopt." if known else "Geen openstaande melding gevonden."
         return _page(f"Melding {ref}", f"<p>{html.escape(text)}</p>")
 
+    _add_api_ack(router, outbox, api_dependencies)
+    return router
+
+
+def _add_api_ack(router: APIRouter, outbox: Outbox | None, api_dependencies: Sequence[Any]) -> None:
     @router.post("/api/v1/ack", dependencies=list(api_dependencies))
     def ack_api(body: AckBody) -> dict[str, Any]:
         if outbox is None:
             raise HTTPException(404, "acknowledgement is not configured")
-        known = outbox.acknowledge(body.subject_ref, by=body.by, via="api")
-        if not known:
+        outcome = outbox.acknowledge_once(body.subject_ref, by=body.by, via="api")
+        if outcome.status == "nothing":
             raise HTTPException(404, f"nothing was paged for '{body.subject_ref}'")
-        return {"subject_ref": body.subject_ref, "acknowledged": True, "by": body.by}
-
-    return router
+        return {
+            "subject_ref": body.subject_ref,
+            "acknowledged": True,
+            "by": outcome.by,
+            "at": outcome.at.isoformat() if outcome.at else None,
+            "already": outcome.status == "already",
+        }

@@ -16,6 +16,7 @@ KINDS: tuple[str, ...] = (
     "ticket_confirmation",
     "staff_reply",
     "incident_notice",
+    "incident_recovered",
     "team_notice",
     "ops",
 )

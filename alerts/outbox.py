@@ -8,10 +8,11 @@ of a page's chain. Delivery itself lives in alerts/worker.py.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, and_, event, func, insert, select, update
 
@@ -24,6 +25,24 @@ from alerts.tables import acknowledgements, deliveries, metadata, outbox
 OPEN_STATES = ("pending", "sending")
 CHAIN_KINDS = ("page", "escalation")
 DONE_STATUSES = ("sent", "uncertain")
+# Ways a page chain ends without a person acknowledging it: the subject recovered, resolved or closed.
+# They are stored as acknowledgements (so an in-flight page schedules no escalation) but never shown as one.
+CHAIN_END_VIAS = ("recovered", "resolved", "closed")
+
+
+@dataclass(frozen=True)
+class AckOutcome:
+    """What acknowledging did: `acknowledged` (written now), `already` (by someone earlier in this episode,
+    nothing written) or `nothing` (nothing was ever paged for the subject)."""
+
+    status: str
+    subject_ref: str
+    by: str = ""
+    at: datetime | None = None
+    via: str = ""
+
+
+AckListener = Callable[[Connection, AckOutcome], None]
 
 
 @dataclass(frozen=True)
@@ -96,6 +115,8 @@ class Outbox:
         self.ack_signer = ack_signer
         self.public_url = public_url.rstrip("/") if public_url else None
         self.ops_recipients = ops_recipients
+        # Called in the acknowledging transaction after a new acknowledgement (the ticket notes it, assigns).
+        self.ack_listeners: list[AckListener] = []
         # Set when an enqueue commits (or on demand): the worker wakes at once instead of polling slowly.
         self.wakeup = threading.Event()
         # One engine-wide hook instead of a listener per enqueue: enqueue only marks the connection.
@@ -152,37 +173,91 @@ class Outbox:
             event.listen(conn, "commit", lambda _conn: self.wakeup.set(), once=True)
 
     def acknowledge(self, subject_ref: str, by: str, via: str = "api") -> bool:
-        """Stop the page chain of a subject: cancel what is pending. False when nothing was ever paged."""
-        now = self.clock.now()
+        """Stop the page chain of a subject. False when nothing was ever paged."""
+        return self.acknowledge_once(subject_ref, by, via).status != "nothing"
+
+    def acknowledge_once(self, subject_ref: str, by: str, via: str = "api") -> AckOutcome:
+        """Acknowledge the current episode of a subject once: a second acknowledgement (a replayed link,
+        a second person) writes nothing and says who was first."""
         with self.engine.begin() as conn:
-            paged = conn.execute(
-                select(func.count())
-                .select_from(outbox)
-                .where(outbox.c.subject_ref == subject_ref, outbox.c.kind.in_(CHAIN_KINDS))
-            ).scalar_one()
-            if not paged:
-                return False
-            conn.execute(insert(acknowledgements).values(subject_ref=subject_ref, by=by, via=via, at=now))
-            conn.execute(
-                update(outbox)
-                .where(
-                    outbox.c.subject_ref == subject_ref,
-                    outbox.c.kind.in_(CHAIN_KINDS),
-                    outbox.c.state == "pending",
-                )
-                .values(
-                    state="cancelled",
-                    open_dedup_key=None,
-                    finished_at=now,
-                    last_error=f"acknowledged by {by}",
-                )
-            )
+            return self.acknowledge_in(conn, subject_ref, by, via)
+
+    def acknowledge_in(self, conn: Connection, subject_ref: str, by: str, via: str) -> AckOutcome:
+        """`acknowledge_once` in the caller's transaction."""
+        now = self.clock.now()
+        episode = self.episode_start(conn, subject_ref)
+        if episode is None:
+            return AckOutcome("nothing", subject_ref)
+        earlier = self.current_ack(conn, subject_ref)
+        if earlier is not None:
+            return AckOutcome("already", subject_ref, earlier.by, earlier.at, earlier.via)
+        conn.execute(insert(acknowledgements).values(subject_ref=subject_ref, by=by, via=via, at=now))
+        self._cancel_chain(conn, subject_ref, f"acknowledged by {by}", now)
+        outcome = AckOutcome("acknowledged", subject_ref, by, now, via)
+        for listener in self.ack_listeners:
+            listener(conn, outcome)
+        return outcome
+
+    def end_chain(self, conn: Connection, subject_ref: str, reason: str) -> bool:
+        """The subject recovered, was resolved or closed: stop its page chain in the caller's transaction,
+        as an acknowledgement would. `reason` is one of CHAIN_END_VIAS. False when nothing was paged."""
+        if reason not in CHAIN_END_VIAS:
+            raise ValueError(f"reason must be one of {', '.join(CHAIN_END_VIAS)}")
+        now = self.clock.now()
+        if self.episode_start(conn, subject_ref) is None:
+            return False
+        conn.execute(insert(acknowledgements).values(subject_ref=subject_ref, by="", via=reason, at=now))
+        self._cancel_chain(conn, subject_ref, reason, now)
         return True
 
+    def _cancel_chain(self, conn: Connection, subject_ref: str, why: str, now: datetime) -> None:
+        conn.execute(
+            update(outbox)
+            .where(
+                outbox.c.subject_ref == subject_ref,
+                outbox.c.kind.in_(CHAIN_KINDS),
+                outbox.c.state == "pending",
+            )
+            .values(state="cancelled", open_dedup_key=None, finished_at=now, last_error=why)
+        )
+
+    def episode_start(self, conn: Connection, subject_ref: str) -> datetime | None:
+        """When the latest page of a subject was created (a relapse pages again: a new episode)."""
+        return conn.execute(
+            select(func.max(outbox.c.created_at)).where(
+                outbox.c.subject_ref == subject_ref, outbox.c.kind == "page"
+            )
+        ).scalar()
+
+    def current_ack(self, conn: Connection, subject_ref: str) -> Acknowledgement | None:
+        """The person who acknowledged the current episode, if anyone did."""
+        episode = self.episode_start(conn, subject_ref)
+        if episode is None:
+            return None
+        row = (
+            conn.execute(
+                select(acknowledgements)
+                .where(
+                    acknowledgements.c.subject_ref == subject_ref,
+                    acknowledgements.c.at >= episode,
+                    acknowledgements.c.via.not_in(CHAIN_END_VIAS),
+                )
+                .order_by(acknowledgements.c.at, acknowledgements.c.id)
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        return Acknowledgement(row["subject_ref"], row["by"], row["at"], row["via"]) if row else None
+
     def acknowledgements(self, conn: Connection, subject_ref: str) -> list[Acknowledgement]:
+        """Acknowledgements by people, oldest first (chain ends by recovery or closing are not listed)."""
         rows = conn.execute(
             select(acknowledgements)
-            .where(acknowledgements.c.subject_ref == subject_ref)
+            .where(
+                acknowledgements.c.subject_ref == subject_ref,
+                acknowledgements.c.via.not_in(CHAIN_END_VIAS),
+            )
             .order_by(acknowledgements.c.at)
         ).mappings()
         return [Acknowledgement(r["subject_ref"], r["by"], r["at"], r["via"]) for r in rows]
@@ -227,6 +302,29 @@ class Outbox:
             .order_by(deliveries.c.id)
         ).scalars()
         return tuple(dict.fromkeys(rows))
+
+    def notified_recipients(self, conn: Connection, subject_ref: str, kind: str) -> tuple[str, ...]:
+        """Recipients of the notifications of one kind for a subject that went out or are going out
+        (the customer contacts an incident notice reached: they hear of the recovery too)."""
+        rows = conn.execute(
+            select(outbox.c.recipients)
+            .where(
+                outbox.c.subject_ref == subject_ref,
+                outbox.c.kind == kind,
+                outbox.c.state.in_(("pending", "sending", "sent")),
+            )
+            .order_by(outbox.c.id)
+        ).scalars()
+        return tuple(dict.fromkeys(recipient for recipients in rows for recipient in recipients))
+
+    def cancel_pending(self, conn: Connection, dedup_key: str, why: str) -> bool:
+        """Cancel a notification still waiting under this dedup key (a held notice no longer needed)."""
+        cancelled = conn.execute(
+            update(outbox)
+            .where(outbox.c.open_dedup_key == dedup_key, outbox.c.state == "pending")
+            .values(state="cancelled", open_dedup_key=None, finished_at=self.clock.now(), last_error=why)
+        ).rowcount
+        return bool(cancelled)
 
     def is_acknowledged(self, conn: Connection, subject_ref: str, since: datetime) -> bool:
         return (
@@ -276,6 +374,12 @@ class Outbox:
         for (channel, kind), count in stats.held.items():
             self.metrics.held.labels(channel=channel, kind=kind).set(count)
         return stats
+
+    def ticket_url(self, subject_ref: str) -> str | None:
+        """The ticket on the staff pages (sign-in first), for notifications staff read."""
+        if self.public_url is None:
+            return None
+        return f"{self.public_url}/staff/tickets/{quote(subject_ref, safe='')}"
 
     def ack_url(self, subject_ref: str, recipient: str = "") -> str | None:
         if self.ack_signer is None or self.public_url is None:

@@ -11,7 +11,16 @@ _SALT = "prioritysupport.ack.v1"
 
 
 class InvalidAckToken(ValueError):
-    """The link is forged, damaged or expired."""
+    """The link is forged, damaged or expired. An expired link still names its subject (`claim`), so the
+    page can offer to sign in to the ticket instead."""
+
+    def __init__(self, message: str, claim: AckClaim | None = None) -> None:
+        super().__init__(message)
+        self.claim = claim
+
+    @property
+    def expired(self) -> bool:
+        return self.claim is not None
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,9 @@ class AckSigner:
                 recipient=str(data.get("to", "")),
                 expires=datetime.fromtimestamp(int(data["exp"]), UTC),
             )
-        except (BadSignature, KeyError, TypeError, ValueError) as error:
-            raise InvalidAckToken("this acknowledgement link is not valid: use the API or the CLI") from error
+        except (BadSignature, KeyError, TypeError, ValueError, OverflowError, OSError) as error:
+            # OverflowError/OSError: an expiry beyond what a datetime holds (a signed exp of 10**20).
+            raise InvalidAckToken("this acknowledgement link is not valid") from error
         if self._clock.now() >= claim.expires:
-            raise InvalidAckToken("this acknowledgement link has expired: use the API or the CLI")
+            raise InvalidAckToken("this acknowledgement link has expired", claim)
         return claim

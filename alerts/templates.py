@@ -30,7 +30,9 @@ class RenderedMessage:
 def _environment(directory: str) -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    from alerts import page_text
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=jinja2.select_autoescape(enabled_extensions=("j2",), default_for_string=False),
         undefined=jinja2.ChainableUndefined,
@@ -38,6 +40,11 @@ def _environment(directory: str) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    # Times as people read them (Amsterdam, weekday, to the minute) and the lock-screen first line.
+    env.filters["when"] = page_text.when
+    env.globals["deadline_text"] = page_text.deadline_text
+    env.globals["headline"] = page_text.headline
+    return env
 
 
 def _block(template: Any, name: str, values: dict[str, Any], escape: bool) -> str:
@@ -73,7 +80,7 @@ def render(
 def available(directory: Path = TEMPLATE_DIR) -> dict[str, list[str]]:
     """Template names per language (for docs and tests)."""
     return {
-        lang.name: sorted(p.stem for p in lang.glob("*.j2"))
+        lang.name: sorted(p.stem for p in lang.glob("*.j2") if not p.stem.startswith("_"))  # _: shared parts
         for lang in sorted(directory.iterdir())
         if lang.is_dir()
     }

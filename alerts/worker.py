@@ -33,6 +33,9 @@ from alerts.templates import RenderedMessage, TemplateMissing, render
 
 log = logging.getLogger("prioritysupport.alerts")
 
+# Notifications read by staff: they link to the ticket on the staff pages.
+STAFF_KINDS = frozenset({"page", "escalation", "recovery", "team_notice"})
+
 # After a wake-up, poll this often for this long (seconds): the enqueueing commit may still be landing.
 EAGER_POLL = 0.01
 EAGER_WINDOW = 0.5
@@ -238,17 +241,21 @@ class DeliveryWorker:
             ).scalars()
             return set(rows)
 
-    def _message(self, item: ClaimedItem) -> RenderedMessage:
+    def _message(self, item: ClaimedItem, recipient: str = "") -> RenderedMessage:
+        """The item's text; a page's acknowledge link is signed for the recipient it goes to, so the
+        acknowledgement page knows who acknowledges without asking."""
         values = {"kind": item.kind, "subject_ref": item.subject_ref, **item.values}
+        if item.kind in STAFF_KINDS:
+            values.setdefault("ticket_url", self.box.ticket_url(item.subject_ref))
         if item.kind in ("page", "escalation"):
-            values.setdefault("ack_url", self.box.ack_url(item.subject_ref))
+            values.setdefault("ack_url", self.box.ack_url(item.subject_ref, recipient))
         return render(item.template, item.language, values)
 
     def process(self, item: ClaimedItem) -> str:
         """Send a claimed item to every target not yet reached and settle its state; returns that state."""
         metrics = self.box.metrics
         try:
-            message = self._message(item)
+            messages = {"": self._message(item)}
         except Exception as error:  # a broken template is a configuration error, never a crash loop
             reason = str(error) if isinstance(error, TemplateMissing) else f"template error: {error}"
             return self._settle(item, sent_any=False, failed=False, config_error=reason)
@@ -268,7 +275,9 @@ class DeliveryWorker:
             for target in targets:
                 if target.key in done:
                     continue
-                outcome = _send(target, message, item.kind, self.send_timeout)
+                if target.recipient not in messages:
+                    messages[target.recipient] = self._message(item, target.recipient)
+                outcome = _send(target, messages[target.recipient], item.kind, self.send_timeout)
                 if outcome.status == "timeout" and item.kind not in PAGING_KINDS:
                     # Customer mail that may have arrived is not sent twice.
                     outcome = SendOutcome("uncertain", outcome.detail)

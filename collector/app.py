@@ -409,6 +409,7 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
 
     register_alertmanager(app, collector)
     app.include_router(_alerts_router(collector))
+    _install_ack_page(app, collector)
 
     from collector.helpdesk import install_helpdesk
 
@@ -429,7 +430,18 @@ def _alerts_router(collector: Collector) -> Any:
         rota=(lambda: load_rota(Path(rota_path))) if rota_path else None,
         outbox=collector.outbox,
         signer=collector.outbox.ack_signer,
+        ack_pages=False,  # collector/ack_page.py serves /ack/{token}
     )
+
+
+def _install_ack_page(app: Any, collector: Collector) -> None:
+    from pathlib import Path
+
+    from alerts.oncall import load_rota
+    from collector.ack_page import install_ack_page
+
+    rota_path = collector.config.notifications.rota
+    install_ack_page(app, collector, (lambda: load_rota(Path(rota_path))) if rota_path else None)
 
 
 class IngestShortcut:

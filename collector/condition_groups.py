@@ -27,6 +27,10 @@ class ConditionGroup:
     member_prefixes: tuple[str, ...] = ()  # check keys starting with these are members too
     failure_only: frozenset[str] = field(default_factory=frozenset)  # members whose "ok" vouches for nothing
     quiets: frozenset[str] = field(default_factory=frozenset)  # keys that open nothing while the group fails
+    quiet_prefixes: tuple[str, ...] = ()  # keys starting with these are quieted too
+
+    def quiets_key(self, check_key: str) -> bool:
+        return check_key in self.quiets or check_key.startswith(self.quiet_prefixes)
 
     def has_member(self, check_key: str) -> bool:
         return check_key in self.members or check_key.startswith(self.member_prefixes)
@@ -42,6 +46,9 @@ AVAILABILITY = ConditionGroup(
     # The probe only sees that the URL answers; the agent's own checks decide that the instance is back.
     failure_only=frozenset({PROBE_KEY}),
     quiets=frozenset({"odoo.latency", "odoo.authentication"}),
+    # An integration failing while its Odoo is down is explained by the outage (Alertmanager's shipped
+    # inhibit rule does the same): it is noted on the outage's ticket instead of opening its own.
+    quiet_prefixes=("integration:",),
 )
 
 GROUPS: tuple[ConditionGroup, ...] = (AVAILABILITY,)
@@ -58,7 +65,7 @@ def group_of(check_key: str) -> ConditionGroup | None:
 def quieted_by(check_key: str) -> ConditionGroup | None:
     """The group whose failure keeps this check from opening a ticket, if any."""
     for group in GROUPS:
-        if check_key in group.quiets:
+        if group.quiets_key(check_key):
             return group
     return None
 

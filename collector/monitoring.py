@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, Row, func, select, update
 
 from alerts.clock import Clock
 from collector import hot_sql
@@ -42,6 +42,7 @@ log = logging.getLogger("prioritysupport.collector")
 __all__ = ["PROBE_KEY", "Monitor", "Observation", "http_probe", "observations_from_report"]
 
 Probe = Callable[[str, float], bool]  # (url, timeout seconds) -> the instance answered
+EndChain = Callable[[Connection, str, str], object]  # (conn, ticket number, reason)
 
 
 def http_probe(url: str, timeout: float) -> bool:
@@ -94,6 +95,7 @@ class Monitor:
         check_overrides: Mapping[str, Classification] | None = None,
         integration_overrides: Mapping[str, Classification] | None = None,
         probe: Probe = http_probe,
+        end_chain: EndChain | None = None,
     ) -> None:
         self.clock = clock
         self.settings = settings
@@ -102,6 +104,8 @@ class Monitor:
         self.check_overrides = dict(check_overrides or {})
         self.integration_overrides = dict(integration_overrides or {})
         self.probe = probe
+        # Stops a ticket's page chain (escalations) when it recovers, as an acknowledgement does.
+        self.end_chain = end_chain
 
     # -- observations ------------------------------------------------------------------------------------
 
@@ -267,14 +271,14 @@ class Monitor:
             ticket = conn.execute(select(t.tickets).where(t.tickets.c.id == cond.ticket_id)).first()
             if ticket is not None and ticket.state in OPEN_STATES:
                 if reopened:
-                    self.tickets.event(
-                        conn, ticket.id, "condition", f"{cond.check_key} failing again: {cond.detail or ''}"
-                    )
+                    self._relapse(conn, ticket, cond, held=self._held(conn, cond, now))
                 self._note_more_urgent(conn, ticket, cond)
                 return str(ticket.number)
         quieting = quieted_by(cond.check_key)
         if quieting is not None and self._group_failing(conn, cond.instance_id, quieting):
-            return None  # e.g. "slow" while the instance is down: the outage's ticket covers it
+            # e.g. "slow" or an integration while the instance is down: the outage's ticket covers it
+            self._note_on_outage(conn, cond, quieting)
+            return None
         if cond.silenced_until is not None and cond.silenced_until > now:
             return None
         if in_maintenance(conn, cond.customer_id, cond.instance_id, now):
@@ -296,12 +300,82 @@ class Monitor:
                 premium=bool(contract and contract.premium),
                 language=customer.language,
                 actor="monitoring",
+                notify_values={"details": cond.detail or ""},  # what the agent saw, for the page
             ),
         )
         conn.execute(
             update(t.conditions).where(t.conditions.c.id == condition_id).values(ticket_id=opened.ticket_id)
         )
         return opened.number
+
+    def _held(self, conn: Connection, cond: Row[Any], now: datetime) -> bool:
+        """A silence or a maintenance window holds back pages for this condition."""
+        if cond.silenced_until is not None and cond.silenced_until > now:
+            return True
+        return in_maintenance(conn, cond.customer_id, cond.instance_id, now)
+
+    def _relapse(self, conn: Connection, ticket: Row[Any], cond: Row[Any], *, held: bool) -> None:
+        """Down again while the previous outage's ticket is open: a new episode on the same ticket. It pages
+        and notifies by the same rules as a new incident (calendars, escalation), unless held back."""
+        self.tickets.event(
+            conn,
+            ticket.id,
+            "relapse",
+            f"relapse: {condition_title(cond.check_key)} failing again: {cond.detail or ''}",
+            actor="monitoring",
+        )
+        if held:
+            return
+        episode = _episode(conn, ticket.id)
+        contract = contract_in_force(conn, ticket.customer_id, self.clock.now().date())
+        deadline, which = _deadline(ticket)
+        self.router.route(
+            conn,
+            RoutingEvent(
+                name="condition_relapsed",
+                subject_ref=ticket.number,
+                customer_id=ticket.customer_id,
+                ticket_id=ticket.id,
+                fields={
+                    "category": ticket.category,
+                    "priority": ticket.priority,
+                    "premium": bool(ticket.premium),
+                    "source": ticket.source,
+                    "notify_customer": bool(contract.notify_customer_incidents) if contract else True,
+                },
+                values={
+                    "ticket": ticket.number,
+                    "subject": ticket.subject,
+                    "summary": ticket.subject,
+                    "priority": ticket.priority,
+                    "details": cond.detail or "",
+                    "relapse_of": ticket.number,
+                    "deadline": deadline,
+                    "deadline_kind": which,
+                    "response_due": ticket.response_due.isoformat() if ticket.response_due else "",
+                },
+                language=ticket.language,
+                dedup_key=f"relapse:{ticket.number}:{episode}",
+            ),
+        )
+
+    def _note_on_outage(self, conn: Connection, cond: Row[Any], group: ConditionGroup) -> None:
+        """Once per ticket: the quieted check is named on the outage's ticket, so nothing is lost."""
+        number = self.condition_ticket(conn, cond.instance_id, group.key)
+        if number is None:
+            return
+        ticket_id = conn.execute(select(t.tickets.c.id).where(t.tickets.c.number == number)).scalar_one()
+        prefix = f"{condition_title(cond.check_key)} fails too"
+        noted = conn.execute(
+            select(t.ticket_events.c.id).where(
+                (t.ticket_events.c.ticket_id == ticket_id)
+                & (t.ticket_events.c.kind == "condition")
+                & t.ticket_events.c.body.startswith(prefix, autoescape=True)
+            )
+        ).first()
+        if noted is None:
+            body = f"{prefix} ({cond.detail or 'no detail'}): explained by this outage, no ticket of its own"
+            self.tickets.event(conn, ticket_id, "condition", body, actor="monitoring")
 
     def _note_more_urgent(self, conn: Connection, ticket: Row[Any], cond: Row[Any]) -> None:
         """An open ticket whose condition got worse (an outage spreading to a worse member, a disk going from
@@ -350,8 +424,13 @@ class Monitor:
     def announce_recovery(
         self, conn: Connection, ticket: Any, customer_id: int, summary: str, details: str = ""
     ) -> None:
-        """Route a recovery notice for an open ticket: to whoever was paged, and per the routing rules."""
-        paged = self.router.was_paged(conn, ticket.number)
+        """End the ticket's page chain and route one recovery notice per episode: to whoever was paged,
+        to whoever got the incident notice, and per the routing rules. Callers note the recovery first."""
+        if self.end_chain is not None:
+            self.end_chain(conn, ticket.number, "recovered")
+        episode = _episode(conn, ticket.id)
+        if _recoveries_in_episode(conn, ticket.id) > 1:
+            return  # this episode's recovery was announced already
         self.router.route(
             conn,
             RoutingEvent(
@@ -359,7 +438,11 @@ class Monitor:
                 subject_ref=ticket.number,
                 customer_id=customer_id,
                 ticket_id=ticket.id,
-                fields={"paged": paged, "priority": ticket.priority},
+                fields={
+                    "paged": self.router.was_paged(conn, ticket.number),
+                    "notified": self.router.was_notified(conn, ticket.number),
+                    "priority": ticket.priority,
+                },
                 values={
                     "ticket": ticket.number,
                     "subject": ticket.subject,
@@ -368,6 +451,7 @@ class Monitor:
                     "details": details,
                 },
                 language=ticket.language,
+                dedup_key=f"recovery:{ticket.number}:{episode}",
             ),
         )
 
@@ -487,3 +571,41 @@ class Monitor:
         self.observe(
             conn, instance_id, [Observation(PROBE_KEY, "unreachable", "ok", detail="agent reports again")]
         )
+
+
+def _episode(conn: Connection, ticket_id: int) -> int:
+    """1 for a ticket's first outage, 2 after its first relapse, ..."""
+    relapses = conn.execute(
+        select(func.count())
+        .select_from(t.ticket_events)
+        .where((t.ticket_events.c.ticket_id == ticket_id) & (t.ticket_events.c.kind == "relapse"))
+    ).scalar_one()
+    return int(relapses) + 1
+
+
+def _recoveries_in_episode(conn: Connection, ticket_id: int) -> int:
+    """Recovery notes since the latest relapse (or the start)."""
+    since = conn.execute(
+        select(func.max(t.ticket_events.c.id)).where(
+            (t.ticket_events.c.ticket_id == ticket_id) & (t.ticket_events.c.kind == "relapse")
+        )
+    ).scalar()
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(t.ticket_events)
+            .where(
+                (t.ticket_events.c.ticket_id == ticket_id)
+                & (t.ticket_events.c.kind == "recovered")
+                & (t.ticket_events.c.id > (since or 0))
+            )
+        ).scalar_one()
+    )
+
+
+def _deadline(ticket: Row[Any]) -> tuple[str, str]:
+    """The deadline that counts now, as ISO text for the notification values, and which one it is."""
+    if ticket.first_response_at is None and ticket.response_due is not None:
+        return ticket.response_due.isoformat(), "response"
+    due = ticket.agreed_resolution_at or ticket.resolution_due
+    return (due.isoformat() if due else ""), "resolution"

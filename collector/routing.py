@@ -24,6 +24,8 @@ CUSTOMER_CONTACTS = "@customer-contacts"
 REPORTER = "@reporter"
 ACCOUNT_MANAGER = "@account-manager"
 PAGED = "@paged"  # whoever a page of this ticket reached
+NOTIFIED = "@incident-notified"  # whoever was sent the incident notice of this ticket (customers)
+ASSIGNEE = "@assignee"  # the staff member the ticket is assigned to (event field `assignee_address`)
 
 Chain = tuple[tuple[int, tuple[str, ...]], ...]
 
@@ -53,19 +55,21 @@ class Rule:
         default_factory=dict
     )  # by priority
     continue_matching: bool = False
+    # An event field holding an instant: the notification waits until then (e.g. the team hears of a
+    # nearly-due ticket only if its assignee has not answered by then).
+    hold_until: str | None = None
 
     def matches(self, event: RoutingEvent) -> bool:
-        if self.match.get("event") not in (None, event.name):
-            return False
         for key, wanted in self.match.items():
-            if key == "event":
-                continue
-            actual = event.fields.get(key)
+            actual = event.name if key == "event" else event.fields.get(key)
             accepted = wanted if isinstance(wanted, tuple) else (wanted,)
             if actual not in accepted:
                 return False
         return True
 
+
+# A new incident and a relapse of an open one page, notify the customer and the team by the same rules.
+INCIDENT_EVENTS = ("ticket_opened", "condition_relapsed")
 
 _PAGE_CHAIN: dict[str, Chain] = {
     "A": ((15, ("oncall-secondary",)), (15, ("support-manager",))),
@@ -82,14 +86,22 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "customer-incident-notice",
-        {"event": "ticket_opened", "source": ("monitoring", "alertmanager"), "notify_customer": True},
+        {"event": INCIDENT_EVENTS, "source": ("monitoring", "alertmanager"), "notify_customer": True},
         "incident_notice",
         (CUSTOMER_CONTACTS,),
         continue_matching=True,
     ),
     Rule(
+        "team-relapse-notice",  # the team hears of every relapse, paged or not
+        {"event": "condition_relapsed", "category": "incident"},
+        "team_notice",
+        ("support-team",),
+        calendar="support",
+        continue_matching=True,
+    ),
+    Rule(
         "premium-emergency-page",
-        {"event": "ticket_opened", "category": "incident", "priority": ("A", "B"), "premium": True},
+        {"event": INCIDENT_EVENTS, "category": "incident", "priority": ("A", "B"), "premium": True},
         "page",
         ("oncall-primary",),
         calendar="premium",
@@ -104,6 +116,13 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "team-ticket-notice", {"event": "ticket_opened"}, "team_notice", ("support-team",), calendar="support"
+    ),
+    Rule(
+        "recovery-to-notified",
+        {"event": "condition_recovered", "notified": True},
+        "incident_recovered",
+        (NOTIFIED,),
+        continue_matching=True,
     ),
     Rule(
         "recovery-to-paged",
@@ -142,6 +161,20 @@ DEFAULT_RULES: tuple[Rule, ...] = (
         (ACCOUNT_MANAGER,),
         calendar="support",
     ),
+    Rule(
+        "sla-prebreach-assignee",
+        {"event": "sla_prebreach", "assigned": True},
+        "team_notice",
+        (ASSIGNEE,),
+        continue_matching=True,
+    ),
+    Rule(
+        "sla-prebreach-team-later",
+        {"event": "sla_prebreach", "assigned": True},
+        "team_notice",
+        ("support-team",),
+        hold_until="team_from",
+    ),
     Rule("sla-prebreach", {"event": "sla_prebreach"}, "team_notice", ("support-team",)),
     Rule("ops", {"event": "ops"}, "ops", ("ops",)),
 )
@@ -156,6 +189,7 @@ class Routed:
 
 Enqueue = Callable[[Connection, NotificationRequest], int]
 PagedLookup = Callable[[Connection, str], tuple[str, ...]]
+NotifiedLookup = Callable[[Connection, str, str], tuple[str, ...]]  # (conn, subject, kind) -> recipients
 
 
 class Router:
@@ -166,11 +200,13 @@ class Router:
         *,
         rules: Sequence[Rule] = DEFAULT_RULES,
         paged_lookup: PagedLookup | None = None,
+        notified_lookup: NotifiedLookup | None = None,
     ) -> None:
         self.clock = clock
         self.rules = tuple(rules)
         self._enqueue = enqueue
         self._paged_lookup = paged_lookup
+        self._notified_lookup = notified_lookup
         policy = default_policy()
         self._calendars = {"support": policy.support, "premium": policy.premium}
 
@@ -185,6 +221,17 @@ class Router:
         """Whether anyone was paged for this subject (recovery notices then go to them)."""
         return bool(self._paged_lookup and self._paged_lookup(conn, subject_ref))
 
+    def was_notified(self, conn: Connection, subject_ref: str, kind: str = "incident_notice") -> bool:
+        """Whether a notification of this kind was sent for the subject (the customer's incident notice)."""
+        return bool(self._notified_lookup and self._notified_lookup(conn, subject_ref, kind))
+
+    def _hold(self, rule: Rule, event: RoutingEvent, now: datetime) -> datetime | None:
+        held = self.not_before(rule.calendar, now)
+        wanted = event.fields.get(rule.hold_until) if rule.hold_until else None
+        if isinstance(wanted, datetime) and wanted > now:
+            held = max(held, wanted) if held else wanted
+        return held
+
     def route(self, conn: Connection, event: RoutingEvent) -> list[Routed]:
         now = self.clock.now()
         routed: list[Routed] = []
@@ -194,6 +241,7 @@ class Router:
                 select(t.customers.c.name).where(t.customers.c.id == event.customer_id)
             ).scalar()
         values.setdefault("summary", event.subject_ref)
+        values["occasion"] = event.name  # the team notice is worded by what happened
         for rule in self.rules:
             if not rule.matches(event):
                 continue
@@ -203,7 +251,7 @@ class Router:
                     kind=rule.kind,
                     recipients=recipients,
                     subject_ref=event.subject_ref,
-                    not_before=self.not_before(rule.calendar, now),
+                    not_before=self._hold(rule, event, now),
                     dedup_key=f"{event.dedup_key}:{rule.name}" if event.dedup_key else None,
                     values={**values, "rule": rule.name},
                     language=event.language,
@@ -241,6 +289,13 @@ class Router:
             elif recipient == PAGED:
                 if self._paged_lookup is not None:
                     out.extend(self._paged_lookup(conn, event.subject_ref))
+            elif recipient == NOTIFIED:
+                if self._notified_lookup is not None:
+                    out.extend(self._notified_lookup(conn, event.subject_ref, "incident_notice"))
+            elif recipient == ASSIGNEE:
+                address = event.fields.get("assignee_address")
+                if address:
+                    out.append(str(address))
             else:
                 out.append(recipient)
         return tuple(dict.fromkeys(out))

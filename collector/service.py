@@ -16,6 +16,7 @@ from alerts.metrics import DeliveryMetrics
 from alerts.outbox import Outbox
 from alerts.signing import AckSigner
 from collector import tables as t
+from collector.ack_effects import note_acknowledgement
 from collector.after_commit import after_commit, transaction
 from collector.agent_auth import AgentDirectory
 from collector.clock_setup import clock_from_settings
@@ -90,9 +91,16 @@ class Collector:
         }
 
     def _warn_prebreach(self, conn: Connection) -> int:
+        """75% of the response target gone: the assignee hears first; the team only if the assignee has not
+        answered the reporter halfway to the deadline (unassigned tickets: the team at once)."""
+        from collector.ack_effects import assignee_address
+
         due = self.tickets.due_prebreach(conn)
+        now = self.clock.now()
         for ticket in due:
             self.tickets.mark_prebreach_warned(conn, ticket.id)
+            assignee, address = assignee_address(conn, ticket.id)
+            team_from = now + (ticket.response_due - now) / 2 if ticket.response_due else now
             self.router.route(
                 conn,
                 RoutingEvent(
@@ -100,15 +108,24 @@ class Collector:
                     subject_ref=ticket.number,
                     customer_id=ticket.customer_id,
                     ticket_id=ticket.id,
-                    fields={"priority": ticket.priority, "premium": ticket.premium},
+                    fields={
+                        "priority": ticket.priority,
+                        "premium": ticket.premium,
+                        "assigned": assignee is not None,
+                        "assignee_address": address,
+                        "team_from": team_from,
+                    },
                     values={
                         "ticket": ticket.number,
                         "subject": ticket.subject,
-                        "summary": f"75% of the response target has passed: {ticket.subject}",
+                        "summary": ticket.subject,
                         "priority": ticket.priority,
+                        "assignee": assignee or "",
+                        "deadline": ticket.response_due.isoformat() if ticket.response_due else "",
+                        "deadline_kind": "response",
                         "response_due": ticket.response_due.isoformat() if ticket.response_due else "",
                     },
-                    language="en",
+                    language="nl",
                     dedup_key=f"prebreach:{ticket.number}",
                 ),
             )
@@ -134,11 +151,12 @@ def opened_event(conn: Connection, opened: TicketOpened, clock: Clock) -> Routin
         },
         values={
             "ticket": opened.number,
-            "subject": opened.subject,
             "summary": opened.subject,
             "priority": opened.priority,
             "customer": customer.name,
+            "deadline_kind": "response",
             **opened.values,
+            "subject": opened.subject,  # what broke, whatever summary the intake wrote
         },
         language=opened.language,
         dedup_key=f"ticket:{opened.number}",
@@ -165,6 +183,7 @@ def build_collector(
         outbox.enqueue,
         rules=config.routing_rules or DEFAULT_RULES,
         paged_lookup=outbox.paged_recipients,
+        notified_lookup=outbox.notified_recipients,
     )
 
     def on_opened(conn: Connection, opened: TicketOpened) -> None:
@@ -176,7 +195,12 @@ def build_collector(
 
     ticket_metrics = TicketMetrics(registry)
 
+    def on_chain_end(conn: Connection, number: str, reason: str) -> None:
+        outbox.end_chain(conn, number, reason)
+
     def on_first_response(conn: Connection, ticket: Any, business: timedelta) -> None:
+        # The reporter has an answer: the team's held nearly-due notice is no longer needed.
+        outbox.cancel_pending(conn, f"prebreach:{ticket.number}:sla-prebreach-team-later", "answered")
         key = conn.execute(
             select(t.customers.c.key).where(t.customers.c.id == ticket.customer_id)
         ).scalar_one()
@@ -184,14 +208,20 @@ def build_collector(
         after_commit(conn, lambda: histogram.observe(business.total_seconds()))  # only what was committed
 
     tickets = TicketService(
-        clock, on_opened=on_opened, on_staff_action=on_staff_action, on_first_response=on_first_response
+        clock,
+        on_opened=on_opened,
+        on_staff_action=on_staff_action,
+        on_first_response=on_first_response,
+        on_chain_end=on_chain_end,
     )
+    outbox.ack_listeners.append(lambda conn, outcome: note_acknowledgement(tickets, conn, outcome))
     monitor = Monitor(
         clock,
         config.monitoring,
         tickets,
         router,
         probe=probe,
+        end_chain=on_chain_end,
         check_overrides={k: Classification(*v) for k, v in config.monitoring.check_overrides.items()},
         integration_overrides={
             k: Classification(*v) for k, v in config.monitoring.integration_overrides.items()

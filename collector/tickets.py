@@ -78,6 +78,7 @@ OnOpened = Callable[[Connection, TicketOpened], None]
 OnStaffAction = Callable[[Connection, str, str], None]  # (conn, ticket number, actor)
 # (conn, ticket row before the response, business time from registration to the first response)
 OnFirstResponse = Callable[[Connection, Row[Any], timedelta], None]
+OnChainEnd = Callable[[Connection, str, str], None]  # (conn, ticket number, "resolved" or "closed")
 
 
 class TicketService:
@@ -88,11 +89,13 @@ class TicketService:
         on_opened: OnOpened | None = None,
         on_staff_action: OnStaffAction | None = None,
         on_first_response: OnFirstResponse | None = None,
+        on_chain_end: OnChainEnd | None = None,
     ) -> None:
         self.clock = clock
         self._on_opened = on_opened
         self._on_staff_action = on_staff_action
         self._on_first_response = on_first_response
+        self._on_chain_end = on_chain_end
 
     # -- creating and reading ---------------------------------------------------------------------------
 
@@ -153,7 +156,11 @@ class TicketService:
             subject=subject,
             language=new.language,
             reporter=new.reporter,
-            values={"response_due": deadlines.response_due.isoformat(), **new.notify_values},
+            values={
+                "response_due": deadlines.response_due.isoformat(),
+                **new.notify_values,
+                "deadline": deadlines.response_due.isoformat(),  # the instant; notices format it per reader
+            },
         )
         if self._on_opened is not None:
             self._on_opened(conn, opened)
@@ -419,6 +426,8 @@ class TicketService:
         if ticket.state == state:
             return
         self._update(conn, ticket.id, {"state": state})
+        if state in ("resolved", "closed") and self._on_chain_end is not None:
+            self._on_chain_end(conn, ticket.number, state)  # no escalation for a finished ticket
         self.event(
             conn,
             ticket.id,

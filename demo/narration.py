@@ -33,13 +33,17 @@ def describe(arrival: Arrival) -> str:
 
 
 class Narrator:
-    """Prints lines prefixed with the simulated time; on a terminal, a ticker line shows the clock moving."""
+    """Prints lines prefixed with the simulated time; on a terminal, a ticker line shows the clock moving.
+
+    Arrivals at the sinks are held back until the scenario has told the event that caused them (a ticket
+    opened, a link followed, a step begun), then told in the order they arrived: cause, then effect."""
 
     def __init__(self, out: TextIO | None = None, ticker: bool | None = None) -> None:
         self.out = out or sys.stdout
         self.ticker = self.out.isatty() if ticker is None else ticker
         self._lock = threading.Lock()
         self._ticker_shown = False
+        self._pending: list[Arrival] = []
 
     def _clear_ticker(self) -> None:
         if self._ticker_shown:
@@ -54,12 +58,22 @@ class Narrator:
 
     def at(self, when: datetime, text: str) -> None:
         self.line(f"  [{local(when)}] {text}")
+        self.flush()
 
     def step(self, when: datetime, title: str) -> None:
+        self.flush()  # what the previous step caused belongs under it
         self.line(f"\n{local(when)}  {title}")
 
     def arrival(self, arrival: Arrival) -> None:
-        self.at(arrival.at, "-> " + describe(arrival))
+        with self._lock:
+            self._pending.append(arrival)
+
+    def flush(self) -> None:
+        """Tell the arrivals held back so far, oldest first."""
+        with self._lock:
+            pending, self._pending = sorted(self._pending, key=lambda a: a.at), []
+        for arrival in pending:
+            self.line(f"  [{local(arrival.at)}] -> {describe(arrival)}")
 
     def tick(self, now: datetime, rate: float) -> None:
         if not self.ticker:

@@ -9,6 +9,8 @@ minutes, and fast through the quiet hours.
 
 from __future__ import annotations
 
+import html
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -16,13 +18,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import requests
+
 from demo.client import CollectorClient
 from demo.clock import ScenarioClock
 from demo.customers import ACCOUNT_MANAGER, LARGE, MEDIUM, SMALL
 from demo.feed import Arrival
-from demo.narration import AMSTERDAM, Narrator
+from demo.narration import AMSTERDAM, Narrator, local
 from demo.stack import STAFF_USER, DemoStack
 
+ACK_LINK = re.compile(r"https?://[^\s\"'<>]+/ack/[A-Za-z0-9._-]+")
+ACK_RESULT = re.compile(r"((?:Al )?[Bb]evestigd door [^.]+|(?:Already )?[Aa]cknowledged by [^.]+)\.")
 START = datetime(2026, 11, 27, 15, 0, tzinfo=AMSTERDAM).astimezone(UTC)
 END = datetime(2026, 11, 30, 10, 0, tzinfo=AMSTERDAM).astimezone(UTC)
 
@@ -109,6 +115,7 @@ class Scenario:
             self._missing(name, what)
         else:
             self.result.seen.setdefault(name, found.at)
+            self.say.flush()
 
     def _ticket(self, name: str, what: str, match: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
         deadline = time.monotonic() + self.pace.patience
@@ -133,15 +140,39 @@ class Scenario:
         self.result.missing.append(name)
         self.say.line(f"  !! not seen within {self.pace.patience:g} s: {what}")
 
-    def _paged_tickets(self, customer: str) -> list[str]:
-        """Open tickets of the customer whose number a page (to a person on call) carried."""
-        pages = [a for a in self.stack.feed.snapshot() if a.channel == "webhook" and a.is_to("/person/")]
-        return [
-            t["number"]
-            for t in self.api.tickets(customer)
-            if t["state"] not in ("resolved", "closed")
-            and any(t["number"] in a.subject + a.text for a in pages)
-        ]
+    def _found(self, match: Callable[[Arrival], bool]) -> Arrival | None:
+        return next((a for a in self.stack.feed.snapshot() if match(a)), None)
+
+    def _acknowledge_link(self, page: Arrival, number: str) -> bool:
+        """Follow the acknowledge link the page carried, as the person it went to would on a phone."""
+        link = ACK_LINK.search(page.text)
+        if link is None:
+            return False
+        answer = requests.post(link.group(0), timeout=10)
+        shown = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", answer.text)).split())
+        result = ACK_RESULT.search(shown)
+        if answer.status_code != 200 or result is None:
+            return False
+        self.say.at(self.clock.now(), f"the acknowledgement page says: {result.group(1)}")
+        return self._timeline_has(number, "acknowledged")
+
+    def _answer(self, name: str, number: str, text: str) -> None:
+        """The first human response to the reporter, on the staff pages; it must beat the deadline."""
+        session = self.api.staff_session(STAFF_USER, self.stack.staff_password)
+        self.api.staff_action(session, number, "respond", body=text)
+        ticket = self.api.ticket(number)
+        if not ticket["first_response_at"]:
+            self._missing(name, f"the response on {number}")
+            return
+        answered = datetime.fromisoformat(ticket["first_response_at"])
+        due = datetime.fromisoformat(ticket["response_due"])
+        in_time = answered <= due and not ticket["response_breached"]
+        verdict = "within the deadline" if in_time else "TOO LATE"
+        self.say.at(answered, f"{number} answered the reporter; response due {local(due)}: {verdict}")
+        if in_time:
+            self.result.seen[name] = answered
+        else:
+            self._missing(name, f"a response on {number} within its deadline")
 
     def _timeline_has(self, number: str, kind: str, text: str = "") -> bool:
         deadline = time.monotonic() + self.pace.patience
@@ -247,16 +278,22 @@ class Scenario:
         self._arrival("medium-page", "the page to the on-call engineer", _page(number, "/person/"))
         self._step(amsterdam(27, 22, 15), "Nobody acknowledges: after 15 minutes the page escalates")
         self._arrival("medium-escalation", "the escalation to the second on-call", _escalation(number))
-        self._step(amsterdam(27, 22, 30), "Still nobody: 15 minutes later the support manager is told")
-        self._arrival(
-            "medium-manager", "the escalation to the support manager", _page(number, "support-manager")
+        escalation = self._found(_escalation(number))
+        self._step(amsterdam(27, 22, 20), "The second on-call taps the acknowledge link in the escalation")
+        if escalation is not None and self._acknowledge_link(escalation, number):
+            self.result.seen["medium-ack"] = self.clock.now()
+        else:
+            self._missing("medium-ack", f"the acknowledgement of {number} through its link")
+        self._step(amsterdam(27, 22, 25), "They answer Medium on the ticket, within the response deadline")
+        self._answer(
+            "medium-answered", number, "We zien de storing en werken eraan; update volgt binnen 30 min."
         )
         self._step(amsterdam(27, 22, 40), "Medium's Odoo answers again")
         self.stack.simulators[MEDIUM.key].clear_faults()
         if not self._timeline_has(number, "recovered"):
             self._missing("medium-recovered", f"the recovery note on {number}")
         self._arrival(
-            "medium-recovery", "the recovery notice to whoever was paged", _page(number, "/person/")
+            "medium-recovery", "the recovery notice to whoever was paged", _recovery(number, "/person/")
         )
 
     def _large_down(self) -> None:
@@ -274,17 +311,19 @@ class Scenario:
             self.say.line("  the page is held: emergency pages go out between 06:00 and 23:00")
         self._step(amsterdam(28, 6), "06:00: the premium window opens")
         self._arrival("large-page", "the held page for Large", _page(number, "/person/"))
-        self._step(amsterdam(28, 6, 5), "The on-call engineer acknowledges Large's pages on the staff pages")
-        session = self.api.staff_session(STAFF_USER, self.stack.staff_password)
-        for paged in self._paged_tickets(LARGE.key):
-            self.api.staff_action(session, paged, "ack")
-            if self._timeline_has(paged, "acknowledged") and paged == number:
-                self.result.seen["large-ack"] = self.clock.now()
+        self._step(amsterdam(28, 6, 5), "The on-call engineer acknowledges Large's page from their phone")
+        page = self._found(_page(number, "/person/"))
+        if page is not None and self._acknowledge_link(page, number):
+            self.result.seen["large-ack"] = self.clock.now()
+        else:
+            self._missing("large-ack", f"the acknowledgement of {number} through its link")
+        self._step(amsterdam(28, 6, 15), "They answer Large on the ticket, within the response deadline")
+        self._answer("large-answered", number, "We onderzoeken de storing; u hoort binnen het uur van ons.")
         self._step(amsterdam(28, 7), "Large's Odoo answers again")
         self.stack.simulators[LARGE.key].clear_faults()
         if not self._timeline_has(number, "recovered"):
             self._missing("large-recovered", f"the recovery note on {number}")
-        self._arrival("large-recovery", "the recovery notice", _page(number, "/person/"))
+        self._arrival("large-recovery", "the recovery notice", _recovery(number, "/person/"))
 
     def _weekend_and_monday(self) -> None:
         self._step(amsterdam(29, 12), "Sunday: Small's webshop is back")
@@ -301,10 +340,17 @@ class Scenario:
             )
         self._go_to(END)
         self.say.step(self.clock.now(), "End of the scenario")
+        self.say.flush()
 
 
 def _page(number: str, path: str) -> Callable[[Arrival], bool]:
     return lambda a: a.channel == "webhook" and a.is_to(path) and number in a.subject + a.text
+
+
+def _recovery(number: str, path: str) -> Callable[[Arrival], bool]:
+    """A recovery notice (HERSTELD / RECOVERED first) to whoever was paged."""
+    page = _page(number, path)
+    return lambda a: page(a) and a.subject.upper().startswith(("HERSTELD", "RECOVERED"))
 
 
 def _escalation(number: str) -> Callable[[Arrival], bool]:

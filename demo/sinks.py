@@ -19,6 +19,8 @@ from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from alerts.people_time import local_time
+
 
 @dataclass(frozen=True)
 class CaughtMail:
@@ -43,12 +45,23 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-class MailCatcher:
-    """An SMTP server (aiosmtpd) that keeps every message it accepts."""
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
-    def __init__(self, port: int = 0, on_mail: Callable[[CaughtMail], None] | None = None) -> None:
+
+class MailCatcher:
+    """An SMTP server (aiosmtpd) that keeps every message it accepts. `now` stamps arrivals (the demo
+    passes its simulated clock)."""
+
+    def __init__(
+        self,
+        port: int = 0,
+        on_mail: Callable[[CaughtMail], None] | None = None,
+        now: Callable[[], datetime] = _utc_now,
+    ) -> None:
         self._requested_port = port
         self._on_mail = on_mail
+        self._now = now
         self._lock = threading.Lock()
         self.mails: list[CaughtMail] = []
         self._controller: Any = None
@@ -87,7 +100,7 @@ class MailCatcher:
         body = message.get_body(preferencelist=("plain", "html"))
         text = body.get_content() if body is not None else ""
         mail = CaughtMail(
-            received_at=datetime.now(UTC),
+            received_at=self._now(),
             sender=sender,
             recipients=recipients,
             subject=str(message.get("Subject", "")),
@@ -112,7 +125,9 @@ class WebhookReceiver:
         port: int = 0,
         on_post: Callable[[CaughtWebhook], None] | None = None,
         mails: MailCatcher | None = None,
+        now: Callable[[], datetime] = _utc_now,
     ) -> None:
+        self._now = now
         self._lock = threading.Lock()
         self.posts: list[CaughtWebhook] = []
         self._on_post = on_post
@@ -164,7 +179,7 @@ class WebhookReceiver:
         self._server.server_close()
 
     def _store(self, path: str, body: Any) -> None:
-        post = CaughtWebhook(received_at=datetime.now(UTC), path=path, body=body)
+        post = CaughtWebhook(received_at=self._now(), path=path, body=body)
         with self._lock:
             self.posts.append(post)
         if self._on_post is not None:
@@ -177,13 +192,14 @@ class WebhookReceiver:
     def render(self) -> str:
         """A plain page listing what arrived: pages and notices, then mails when a catcher is attached."""
         rows = [
-            f"<tr><td>{p.received_at:%H:%M:%S}</td><td>{html.escape(p.path)}</td>"
+            f"<tr><td>{html.escape(local_time(p.received_at, 'en'))}</td><td>{html.escape(p.path)}</td>"
             f"<td><pre>{html.escape(json.dumps(p.body, indent=1, ensure_ascii=False))}</pre></td></tr>"
             for p in self.snapshot()
         ]
         mails = self._mails.snapshot() if self._mails is not None else []
         mail_rows = [
-            f"<tr><td>{m.received_at:%H:%M:%S}</td><td>{html.escape(', '.join(m.recipients))}</td>"
+            f"<tr><td>{html.escape(local_time(m.received_at, 'en'))}</td>"
+            f"<td>{html.escape(', '.join(m.recipients))}</td>"
             f"<td>{html.escape(m.subject)}</td><td><pre>{html.escape(m.text)}</pre></td></tr>"
             for m in mails
         ]
@@ -191,6 +207,7 @@ class WebhookReceiver:
             "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Demo sinks</title></head>"
             "<body>"
             "<h1>Notifications received</h1><h2>Webhooks (pages, team notices)</h2>"
+            "<p>Times are the demo's simulated time in Amsterdam.</p>"
             "<table border='1'><tr><th>received</th><th>path</th><th>body</th></tr>"
             + "".join(rows)
             + "</table><h2>Mails</h2><table border='1'><tr><th>received</th><th>to</th><th>subject</th>"

@@ -92,8 +92,10 @@ class DemoStack:
         from demo.sinks import MailCatcher, WebhookReceiver
 
         self.workdir.mkdir(parents=True, exist_ok=True)
-        self.mails = MailCatcher(on_mail=self.feed.mail).start()
-        self.webhooks = WebhookReceiver(on_post=self.feed.webhook, mails=self.mails).start()
+        self.mails = MailCatcher(on_mail=self.feed.mail, now=self.clock.now).start()
+        self.webhooks = WebhookReceiver(
+            on_post=self.feed.webhook, mails=self.mails, now=self.clock.now
+        ).start()
         for customer in CUSTOMERS:
             for integration in customer.integrations:
                 name = f"{customer.key}/{integration.name}"

@@ -14,6 +14,7 @@ from agent.odoo import (
     DatabaseUnavailable,
     OdooClient,
     OdooClientError,
+    ProtocolMismatch,
     ServerDown,
     WrongDatabase,
 )
@@ -28,6 +29,11 @@ class AvailabilityOutcome:
     checks: list[CheckResult] = field(default_factory=list)
     version: dict[str, Any] | None = None
     authenticated: bool = False
+
+
+def _major(version: dict[str, Any]) -> int | None:
+    info = version.get("server_version_info") or []
+    return info[0] if info and isinstance(info[0], int) else None
 
 
 def _login_page(instance: Instance, transport: HttpTransport) -> CheckResult:
@@ -123,7 +129,22 @@ def check_availability(
 
     major: int | None = None
     version_ms: float | None = None
-    if client is None:
+    mismatch = client_error if isinstance(client_error, ProtocolMismatch) else None
+    if mismatch is not None and mismatch.version is not None:
+        # Odoo answered, over another protocol than the configured one: a configuration error, not an outage.
+        outcome.version = mismatch.version
+        major = _major(mismatch.version)
+        checks.append(
+            result(
+                "odoo.version",
+                "version",
+                "ok",
+                detail=f"{mismatch.version.get('server_version')} (over XML-RPC)",
+                impact="high",
+                scope="organisation",
+            )
+        )
+    elif client is None:
         checks.append(
             result(
                 "odoo.version",
@@ -139,8 +160,7 @@ def check_availability(
         try:
             outcome.version = client.version()
             version_ms = watch.ms
-            info = outcome.version.get("server_version_info") or []
-            major = info[0] if info and isinstance(info[0], int) else None
+            major = _major(outcome.version)
             checks.append(
                 result(
                     "odoo.version",
@@ -176,14 +196,29 @@ def check_availability(
         "odoo.read", "read", "unknown", detail="not tried", impact="high", scope="organisation"
     )
     read_ms: float | None = None
+    no_read = "Odoo did not answer its version"  # why nothing was read, for the latency check
     if database_up is not None:
         database_status = "ok" if database_up else "failing"
         database_detail = "/web/health reports PostgreSQL " + ("up" if database_up else "down")
+    if mismatch is not None:
+        auth_status, auth_detail = "failing", f"configuration error: {mismatch}"
+        no_read = "the configured protocol does not fit this Odoo"
+        read_check = result(
+            "odoo.read",
+            "read",
+            "unknown",
+            detail="not tried: configuration error",
+            impact="high",
+            scope="organisation",
+        )
     if client is not None and outcome.version is not None:
         try:
             client.authenticate()
             outcome.authenticated = True
-            auth_status, auth_detail = "ok", f"authenticated as {instance.login!r} over {client.protocol}"
+            auth_status, auth_detail = (
+                "ok",
+                f"authenticated as {instance.login!r} over {client.protocol} ({client.auth_call})",
+            )
             watch = Stopwatch()
             client.search_read("res.users", [("login", "=", instance.login)], ["login"], limit=1)
             read_ms = watch.ms
@@ -202,13 +237,17 @@ def check_availability(
                 database_status, database_detail = "ok", "Odoo answered a database read"
         except CredentialsRejected as error:
             auth_status, auth_detail = "failing", str(error)
+            no_read = "the login was refused"
         except WrongDatabase as error:
             auth_status, auth_detail = "failing", str(error)
             database_status, database_detail = "failing", str(error)
+            no_read = str(error)
         except DatabaseUnavailable as error:
             auth_status, auth_detail = "unknown", "not known: the database is unavailable"
             database_status, database_detail = "failing", str(error)
+            no_read = str(error)
         except OdooClientError as error:
+            no_read = str(error)
             if outcome.authenticated:
                 read_check = result(
                     "odoo.read", "read", "failing", detail=str(error), impact="high", scope="organisation"
@@ -237,31 +276,30 @@ def check_availability(
         )
     )
 
-    measured = read_ms if read_ms is not None else version_ms
-    if measured is None:
-        checks.append(
-            result(
-                "odoo.latency",
-                "latency",
-                "unknown",
-                unit="ms",
-                detail="no answer to time",
-                impact="medium",
-                scope="organisation",
-            )
-        )
-    else:
-        slow = measured > instance.slow_ms
-        checks.append(
-            result(
-                "odoo.latency",
-                "latency",
-                "failing" if slow else "ok",
-                value=measured,
-                unit="ms",
-                detail=f"{measured:.0f} ms (bound {instance.slow_ms:.0f} ms)",
-                impact="medium",
-                scope="organisation",
-            )
-        )
+    checks.append(_latency(instance, read_ms, no_read))
     return outcome
+
+
+def _latency(instance: Instance, read_ms: float | None, no_read: str) -> CheckResult:
+    """The time of the read; without a read there is nothing to time (the version call is no read)."""
+    if read_ms is None:
+        return result(
+            "odoo.latency",
+            "latency",
+            "unknown",
+            unit="ms",
+            detail=f"not measured: no read happened ({no_read})",
+            impact="medium",
+            scope="organisation",
+        )
+    slow = read_ms > instance.slow_ms
+    return result(
+        "odoo.latency",
+        "latency",
+        "failing" if slow else "ok",
+        value=read_ms,
+        unit="ms",
+        detail=f"res.users read in {read_ms:.0f} ms (bound {instance.slow_ms:.0f} ms)",
+        impact="medium",
+        scope="organisation",
+    )

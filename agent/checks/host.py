@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from agent.checks.common import result
@@ -12,10 +14,37 @@ from agent.report import CheckResult, Disk, HostFigures, Status
 # Pseudo and read-only image file systems say nothing about space for Odoo.
 _IGNORED_FS = {"squashfs", "tmpfs", "devtmpfs", "overlay", "iso9660", "proc", "sysfs", "nsfs"}
 _ODOO_MARKERS = ("odoo-bin", "openerp-server", "odoo.py")
+_POSTGRES_NAMES = ("postgres", "postmaster")
+PROCESS_ATTRS = ["name", "cmdline", "memory_info", "status"]
+# psutil's names of processes that are gone or going: right after `pg_ctl stop` the postmaster
+# lingers as a zombie until its parent reaps it, and must not count as a running server.
+_GONE = ("zombie", "dead")
 
 
 def _is_odoo(cmdline: list[str] | None) -> bool:
     return bool(cmdline) and any(marker in part for part in cmdline or [] for marker in _ODOO_MARKERS)
+
+
+@dataclass
+class ProcessScan:
+    postgres: bool = False
+    odoo_workers: int = 0
+    odoo_workers_rss: int = 0
+
+
+def scan_processes(infos: Iterable[dict[str, Any]]) -> ProcessScan:
+    """PostgreSQL and Odoo among live processes (psutil's info dicts with PROCESS_ATTRS)."""
+    scan = ProcessScan()
+    for info in infos:
+        if info.get("status") in _GONE:
+            continue
+        if (info.get("name") or "") in _POSTGRES_NAMES:
+            scan.postgres = True
+        elif _is_odoo(info.get("cmdline")):
+            scan.odoo_workers += 1
+            memory = info.get("memory_info")
+            scan.odoo_workers_rss += int(memory.rss) if memory is not None else 0
+    return scan
 
 
 def collect_host(
@@ -50,19 +79,8 @@ def collect_host(
             )
         )
 
-    workers = 0
-    workers_rss = 0
-    postgres = False
-    attrs: list[str] = ["name", "cmdline", "memory_info"]
-    for process in psutil.process_iter(attrs):
-        info: dict[str, Any] = process.info
-        name = info.get("name") or ""
-        if name in ("postgres", "postmaster"):
-            postgres = True
-        elif _is_odoo(info.get("cmdline")):
-            workers += 1
-            memory = info.get("memory_info")
-            workers_rss += int(memory.rss) if memory is not None else 0
+    scan = scan_processes(process.info for process in psutil.process_iter(PROCESS_ATTRS))
+    postgres = scan.postgres
     if local_postgres:
         checks.append(
             result(
@@ -86,8 +104,8 @@ def collect_host(
         memory_percent=float(psutil.virtual_memory().percent),
         swap_percent=float(psutil.swap_memory().percent),
         disks=disks,
-        odoo_workers=workers,
-        odoo_workers_rss_bytes=workers_rss,
+        odoo_workers=scan.odoo_workers,
+        odoo_workers_rss_bytes=scan.odoo_workers_rss,
         postgres_running=True if postgres else (False if local_postgres else None),
     )
     return figures, checks

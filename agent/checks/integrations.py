@@ -10,21 +10,10 @@ from typing import Any
 import requests
 
 from agent.checks.common import Stopwatch, result
+from agent.checks.cron import CronFields, cron_problems, parse_odoo_datetime
 from agent.config import Integration
 from agent.odoo import OdooClient, OdooClientError
 from agent.report import CheckResult, Impact, Scope, Status
-
-CRON_FAILURE_COUNT_FIRST_MAJOR = 18
-ODOO_DATETIME = "%Y-%m-%d %H:%M:%S"
-
-
-def _parse_odoo_datetime(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return datetime.strptime(value[:19], ODOO_DATETIME).replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 class IntegrationContext:
@@ -122,39 +111,28 @@ def _odoo_unavailable(integration: Integration) -> CheckResult:
     return _result(integration, "unknown", "not known: Odoo did not answer")
 
 
+def _cron_fields(client: OdooClient, major: int | None) -> CronFields:
+    try:
+        available = client.call("ir.cron", "fields_get", [], {"attributes": ["type"]})
+    except OdooClientError:
+        return CronFields.for_major(major)  # fields_get refused (rights, proxy): go by the version
+    fields = CronFields.from_available(available if isinstance(available, dict) else {})
+    return fields if fields.names else CronFields.for_major(major)
+
+
 def check_odoo_cron(integration: Integration, context: IntegrationContext) -> CheckResult:
-    """Named scheduled actions: failing by failure_count (18+) or an overdue nextcall."""
+    """Named scheduled actions: failing by failure_count (18+), archived, or an overdue nextcall."""
     if context.client is None:
         return _odoo_unavailable(integration)
     names = [str(name) for name in integration.options["crons"]]
     overdue = timedelta(minutes=float(integration.options.get("overdue_minutes", 30)))
-    fields = ["cron_name", "active", "nextcall"]
-    with_failures = context.major is not None and context.major >= CRON_FAILURE_COUNT_FIRST_MAJOR
-    if with_failures:
-        fields.append("failure_count")
     watch = Stopwatch()
     try:
-        crons = context.client.search_read(
-            "ir.cron", [("cron_name", "in", names), ("active", "in", [True, False])], fields
-        )
+        fields = _cron_fields(context.client, context.major)
+        crons = context.client.search_read("ir.cron", fields.domain(names), fields.read())
     except OdooClientError as error:
         return _result(integration, "unknown", f"could not read ir.cron: {error}", duration_ms=watch.ms)
-    now = context.now()
-    problems: list[str] = []
-    found = {str(cron.get("cron_name")) for cron in crons}
-    problems += [f"{name!r} not found" for name in names if name not in found]
-    for cron in crons:
-        label = repr(cron.get("cron_name"))
-        if not cron.get("active"):
-            problems.append(f"{label} is archived")
-            continue
-        if with_failures and int(cron.get("failure_count") or 0) > 0:
-            problems.append(f"{label} failed {int(cron['failure_count'])} time(s) in a row")
-            continue
-        nextcall = _parse_odoo_datetime(cron.get("nextcall"))
-        if nextcall is not None and nextcall < now - overdue:
-            minutes = (now - nextcall).total_seconds() / 60
-            problems.append(f"{label} is {minutes:.0f} min overdue")
+    problems = cron_problems(crons, names, fields, context.now(), overdue)
     detail = "; ".join(problems) or f"{len(crons)} scheduled action(s) on time"
     return _result(
         integration,
@@ -252,7 +230,7 @@ def check_freshness(integration: Integration, context: IntegrationContext) -> Ch
         newest = context.client.search_read(model, list(domain), [field], limit=1, order=f"{field} desc")
     except OdooClientError as error:
         return _result(integration, "unknown", f"could not read {model}: {error}", duration_ms=watch.ms)
-    stamp = _parse_odoo_datetime(newest[0].get(field)) if newest else None
+    stamp = parse_odoo_datetime(newest[0].get(field)) if newest else None
     if stamp is None:
         return _result(integration, "failing", f"no {model} record matches", duration_ms=watch.ms)
     age = context.now() - stamp

@@ -26,6 +26,7 @@ class OdooClient(ABC):
     def __init__(self, base_url: str, credentials: Credentials) -> None:
         self.base_url = base_url.rstrip("/")
         self.credentials = credentials
+        self.auth_call = ""  # the call that authenticate() used last, for the check's detail
 
     @abstractmethod
     def version(self) -> dict[str, Any]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class OdooClientError(Exception):
     """Base class; the message is a sentence fit for a check's detail."""
@@ -33,3 +35,26 @@ class RemoteError(OdooClientError):
     def __init__(self, message: str, name: str | None = None) -> None:
         super().__init__(message)
         self.name = name
+
+
+class ProtocolMismatch(OdooClientError):
+    """A configuration error: the configured protocol is not on this server (JSON-2 before Odoo 19)."""
+
+    def __init__(self, message: str, version: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.version = version  # what the server answered to XML-RPC version(), when it did
+
+
+# How a lost PostgreSQL shows in Odoo's faults: refused at connect (OperationalError), or a connection
+# that died under a running request (InterfaceError: "cursor already closed", "connection already closed").
+DATABASE_LOST_MARKERS = (
+    "OperationalError",
+    "could not connect to server",
+    "InterfaceError",
+    "connection already closed",
+    "cursor already closed",
+)
+
+
+def database_lost(text: str) -> bool:
+    return any(marker in text for marker in DATABASE_LOST_MARKERS)

@@ -16,6 +16,7 @@ from agent.odoo.errors import (
     RemoteError,
     ServerDown,
     WrongDatabase,
+    database_lost,
 )
 from agent.odoo.transport import HttpTransport
 
@@ -46,7 +47,7 @@ def classify_response(response: requests.Response, database: str) -> OdooClientE
         return CredentialsRejected("Odoo refused the monitoring API key")
     if "database" in message and "does not exist" in message:
         return WrongDatabase(f"database {database!r} does not exist on this Odoo server")
-    if "OperationalError" in name:
+    if database_lost(name) or database_lost(message):
         return DatabaseUnavailable(f"Odoo cannot reach its PostgreSQL database: {message[:300]}")
     return RemoteError(message[:500], name=name)
 
@@ -92,10 +93,32 @@ class Json2Client(OdooClient):
             raise NotOdoo(f"{url} answered without JSON: is this Odoo 19+?") from None
 
     def authenticate(self) -> int:
-        # JSON-2 is stateless: the key is checked on every call; context_get tells whose key it is.
-        context = self._post("res.users", "context_get", {})
-        uid = context.get("uid") if isinstance(context, dict) else None
-        return int(uid) if isinstance(uid, int) else 0
+        """The key's user id (0 when the call used does not say it); CredentialsRejected when refused.
+
+        JSON-2 is stateless: the key is checked on every call. context_get tells whose key it is, but a
+        server or proxy may refuse that method; then a read of the user's own res.users record, which
+        any API key may make, proves the key as well. auth_call names the call that succeeded.
+        """
+        attempts: list[tuple[str, str, dict[str, Any]]] = [
+            ("res.users", "context_get", {}),
+            (
+                "res.users",
+                "search_read",
+                {"domain": [["login", "=", self.credentials.login]], "fields": ["id"], "limit": 1},
+            ),
+            ("res.users", "search_count", {"domain": [["login", "=", self.credentials.login]]}),
+        ]
+        refused: list[str] = []
+        for model, method, payload in attempts:
+            try:
+                answer = self._post(model, method, payload)
+            except (RemoteError, NotOdoo) as error:
+                # The method, not the key, was refused (an error body or a proxy's page): try the next.
+                refused.append(f"{model}/{method}: {error}")
+                continue
+            self.auth_call = f"{model}/{method}"
+            return _uid_from(method, answer)
+        raise RemoteError("no call could check the API key: " + "; ".join(refused))
 
     def call(
         self, model: str, method: str, args: Sequence[Any] = (), kwargs: dict[str, Any] | None = None
@@ -106,3 +129,12 @@ class Json2Client(OdooClient):
         payload = dict(zip(names, args, strict=False))
         payload.update(kwargs or {})
         return self._post(model, method, payload)
+
+
+def _uid_from(method: str, answer: Any) -> int:
+    if method == "context_get" and isinstance(answer, dict) and isinstance(answer.get("uid"), int):
+        return int(answer["uid"])
+    if method == "search_read" and isinstance(answer, list) and answer and isinstance(answer[0], dict):
+        uid = answer[0].get("id")
+        return int(uid) if isinstance(uid, int) else 0
+    return 0

@@ -17,6 +17,7 @@ from agent.odoo.errors import (
     RemoteError,
     ServerDown,
     WrongDatabase,
+    database_lost,
 )
 from agent.odoo.transport import HttpTransport
 
@@ -35,7 +36,7 @@ def classify_fault(fault: xmlrpc.client.Fault, database: str) -> OdooClientError
         return CredentialsRejected("Odoo refused the monitoring credentials (Access Denied)")
     if _MISSING_DB.search(text):
         return WrongDatabase(f"database {database!r} does not exist on this Odoo server")
-    if "OperationalError" in text or "could not connect to server" in text:
+    if database_lost(text):
         return DatabaseUnavailable(f"Odoo cannot reach its PostgreSQL database: {last_line[:300]}")
     if fault.faultCode in (FAULT_WARNING, FAULT_ACCESS_ERROR):
         return RemoteError(last_line[:500], name="warning" if fault.faultCode == FAULT_WARNING else "access")
@@ -78,6 +79,7 @@ class XmlRpcClient(OdooClient):
 
     def authenticate(self) -> int:
         creds = self.credentials
+        self.auth_call = "common.authenticate"
         uid = self._rpc("common", "authenticate", [creds.database, creds.login, creds.secret, {}])
         if not uid:
             self._uid = None

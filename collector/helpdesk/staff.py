@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy import func, select
 
 from collector import tables as core
+from collector.ack_effects import current_acks
 from collector.after_commit import transaction
 from collector.contracts import contract_in_force
 from collector.helpdesk import intake, staff_reports, staff_tickets
@@ -114,12 +115,14 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                 conn.execute(select(core.customers.c.key).order_by(core.customers.c.key)).scalars()
             )
             users = list_usernames(conn)
+            acks = current_acks(conn, [row.number for row in rows], who.lang)
         items = sorted(((row, sla_view(row, now)) for row in rows), key=lambda pair: sort_key(pair[1]))
         return page(
             "staff/queue.html",
             who,
             request,
             items=items,
+            acks=acks,
             human=human,
             now=now,
             customers=customers,

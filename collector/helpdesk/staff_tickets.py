@@ -13,6 +13,7 @@ from sqlalchemy import Connection, delete, select
 
 from alerts.model import NotificationRequest
 from collector import tables as core
+from collector.ack_effects import current_acks
 from collector.after_commit import after_commit, transaction
 from collector.api_models import iso
 from collector.helpdesk import attachments as files
@@ -110,7 +111,9 @@ def apply_action(
         tickets.set_agreed_date(conn, number, parse_local(form.get("at", ""), "the agreed date"), actor=actor)
     elif action == "ack":
         ticket = tickets.get(conn, number)
-        tickets.event(conn, ticket.id, "acknowledged", "page acknowledged", actor=actor)
+        if collector.outbox.episode_start(conn, number) is None:  # nothing paged: just note it
+            tickets.event(conn, ticket.id, "acknowledged", "acknowledged", actor=actor)
+        # A page's acknowledgement notes itself on the timeline and assigns (collector/ack_effects.py).
         after_commit(conn, lambda: collector.outbox.acknowledge(number, actor, via="staff-page"))
     elif action == "assign":
         ticket = tickets.get(conn, number)
@@ -147,6 +150,7 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             events = collector.tickets.events(conn, row.id)
             deliveries = collector.outbox.deliveries(conn, row.number)
             acks = collector.outbox.acknowledgements(conn, row.number)
+            page_ack = current_acks(conn, [row.number], who.lang).get(row.number)
             assignee = conn.execute(
                 select(assignments.c.username).where(assignments.c.ticket_id == row.id)
             ).scalar()
@@ -177,6 +181,7 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             iso=iso,
             timeline=timeline,
             assignee=assignee,
+            page_ack=page_ack,
             attachments=attached,
             users=users,
             categories=list(Category),

@@ -248,6 +248,8 @@ def build_dataset(
         }
         if features.cron_failure_count:
             values.update({"failure_count": 0, "first_failure_date": False})
+        if features.cron_numbercall:
+            values.update({"numbercall": -1, "doall": False})
         data.insert("ir.cron", values)
 
     for index in range(3):

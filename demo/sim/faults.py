@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-FAULT_NAMES = ("down", "slow", "http_500", "database_down", "auth_failure")
+FAULT_NAMES = ("down", "slow", "http_500", "database_down", "auth_failure", "refuse_context_get")
 
 
 @dataclass
@@ -15,6 +15,7 @@ class Faults:
     http_500: bool = False  # every Odoo route answers 500
     database_down: bool = False  # PostgreSQL unreachable: health fails, RPC raises OperationalError
     auth_failure: bool = False  # every credential is rejected
+    refuse_context_get: bool = False  # a proxy answers 403 to /json/2/res.users/context_get (19+)
 
     def set(self, name: str, value: Any) -> None:
         if name not in FAULT_NAMES:

@@ -193,6 +193,8 @@ class Orm:
     def _extra_fields(self, model: str) -> dict[str, str]:
         if model == "ir.cron" and self.data.features.cron_failure_count:
             return {"failure_count": "integer", "first_failure_date": "datetime"}
+        if model == "ir.cron" and self.data.features.cron_numbercall:
+            return {"numbercall": "integer", "doall": "boolean"}
         return {}
 
     def _known(self, model: str) -> set[str]:

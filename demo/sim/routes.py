@@ -262,6 +262,9 @@ class OdooRequestHandler(BaseHTTPRequestHandler):
     def _json2(self, target: str, body: bytes) -> None:
         sim = self.simulator
         model, _, method = target.partition("/")
+        if sim.faults.refuse_context_get and (model, method) == ("res.users", "context_get"):
+            self._send(403, b"<html><h1>403 Forbidden</h1></html>\n", "text/html; charset=utf-8")
+            return
         try:
             authorization = self.headers.get("Authorization") or ""
             scheme, _, key = authorization.partition(" ")

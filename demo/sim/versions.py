@@ -37,6 +37,11 @@ class SeriesFeatures:
             return f"Private methods (such as {method}) cannot be called remotely."
         return f"Private methods (such as '{model}.{method}') cannot be called remotely."
 
+    @property
+    def cron_numbercall(self) -> bool:
+        # numbercall and doall left ir.cron in 18, when failure_count came.
+        return self.major <= 17
+
     def version_info(self) -> dict[str, Any]:
         """What common.version() and /web/webclient/version_info answer."""
         return {

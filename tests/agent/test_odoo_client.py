@@ -101,3 +101,19 @@ def test_not_an_odoo_server(not_odoo: str) -> None:
         _client(not_odoo).version()
     with pytest.raises(NotOdoo):
         _client(not_odoo, secret="key", api_key=True).version()
+
+
+def test_a_connection_lost_under_a_request_is_the_database() -> None:
+    # Real Odoo 18 in the first seconds after PostgreSQL stops: the request's cursor dies with it.
+    import xmlrpc.client
+
+    from agent.odoo import DatabaseUnavailable
+    from agent.odoo.xmlrpc import classify_fault
+
+    for last in (
+        "psycopg2.InterfaceError: cursor already closed",
+        "psycopg2.InterfaceError: connection already closed",
+    ):
+        fault = xmlrpc.client.Fault(1, f"Traceback (most recent call last):\n  ...\n{last}\n")
+        error = classify_fault(fault, "demo")
+        assert isinstance(error, DatabaseUnavailable) and last in str(error)

@@ -39,7 +39,7 @@ def test_not_before_holds_then_releases_on_time(
     clock.advance(timedelta(seconds=1))
     assert worker.run_once() == 1
     assert _state(engine, item) == "sent"
-    assert receiver.bodies("support-team")[0]["title"].endswith("(T-1)")
+    assert receiver.bodies("support-team")[0]["title"].endswith(" · T-1")  # the ticket number last
     assert "disk full" in receiver.bodies("support-team")[0]["message"]
 
 

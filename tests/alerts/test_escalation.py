@@ -46,7 +46,7 @@ def test_chain_fires_on_time_and_runs_past_23h(engine: Engine, receiver: Webhook
     assert receiver.bodies("oncall-secondary") == []
     _tick(worker, clock, 1)  # 23:05 local
     assert len(receiver.bodies("oncall-secondary")) == 1
-    assert "ESCALATIE stap 1" in receiver.bodies("oncall-secondary")[0]["title"]
+    assert "ESCALATIE 1 " in receiver.bodies("oncall-secondary")[0]["title"]
     _tick(worker, clock, 14)
     assert receiver.bodies("support-manager") == []
     _tick(worker, clock, 1)  # 23:20 local

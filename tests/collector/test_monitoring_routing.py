@@ -86,7 +86,7 @@ def test_recovery_adds_a_note_and_a_new_failure_reuses_the_open_ticket(collector
     assert len(tickets(collector)) == 1
     with collector.engine.connect() as conn:
         kinds = conn.execute(select(t.ticket_events.c.kind)).scalars().all()
-    assert "recovered" in kinds and "condition" in kinds
+    assert "recovered" in kinds and "relapse" in kinds
 
 
 def test_premium_page_at_2259_goes_at_once(collector: Collector, clock: FixedClock) -> None:

@@ -74,3 +74,26 @@ def test_large_page_is_held_until_saturday_six(played: Played) -> None:
     # Acknowledged at 06:05: no escalation to anyone else afterwards, and no page went out twice.
     assert {a.to for a in _to(played, number, "/person/")} == {first.to}
     assert not _to(played, number, "/tag/oncall-")
+
+
+def test_both_a_tickets_are_acknowledged_and_answered_within_their_deadlines(played: Played) -> None:
+    from demo.client import CollectorClient
+
+    api = CollectorClient(played.stack.url, played.stack.staff_token)
+    for name in ("medium", "large"):
+        ticket = api.ticket(played.result.tickets[f"{name}-incident"])
+        assert ticket["first_response_at"] and not ticket["response_breached"], ticket
+        assert played.result.seen[f"{name}-ack"] < played.result.seen[f"{name}-answered"]
+        bodies = [e["body"] for e in ticket["timeline"] if e["kind"] == "acknowledged"]
+        assert bodies and bodies[0].startswith("page acknowledged by "), ticket["timeline"]
+    # The second on-call acknowledged Medium's escalation: the support manager was never told.
+    medium = played.result.tickets["medium-incident"]
+    assert not _to(played, medium, "support-manager")
+
+
+def test_each_notification_is_told_after_the_event_that_caused_it(played: Played) -> None:
+    lines = played.narration.getvalue().splitlines()
+    number = played.result.tickets["medium-incident"]
+    opened = next(i for i, line in enumerate(lines) if f"ticket {number} opened" in line)
+    first_page = next(i for i, line in enumerate(lines) if "-> webhook" in line and number in line)
+    assert opened < first_page

@@ -40,3 +40,17 @@ def test_webhook_receiver_records_json_and_lists_it() -> None:
     assert seen[0].path == "/page"
     assert seen[0].body == {"title": "A incident"}
     assert "A incident" in page
+
+
+def test_the_sinks_page_shows_simulated_amsterdam_times() -> None:
+    from datetime import UTC, datetime
+
+    simulated = datetime(2026, 11, 27, 21, 3, tzinfo=UTC)  # Friday 22:03 in Amsterdam
+    receiver = WebhookReceiver(now=lambda: simulated).start()
+    try:
+        requests.post(f"{receiver.url}/person/anna", json={"title": "[A] page"}, timeout=5)
+        page = requests.get(receiver.url, timeout=5).text
+    finally:
+        receiver.stop()
+    assert receiver.snapshot()[0].received_at == simulated
+    assert "Fri 27 Nov 22:03" in page and "21:03" not in page
