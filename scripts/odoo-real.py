@@ -34,6 +34,10 @@ def main() -> int:
             print(f"starting Odoo from {entry} (the first time takes a few minutes) ...", flush=True)
             stack = bring_up(entry)
             stacks.append(stack)
+            # The key goes to a file only its owner reads, never to the terminal.
+            env_file = stack.base / "agent.env"
+            env_file.touch(mode=0o600)
+            env_file.write_text(f"ODOO_API_KEY={stack.api_key}\n")
             print(
                 f"\nOdoo {stack.series}: {stack.url}  database {stack.database}\n"
                 f"  log in as admin / admin, or as {MONITORING_LOGIN} with the API key below\n"
@@ -42,7 +46,7 @@ def main() -> int:
                 f'    url = "{stack.url}"\n    database = "{stack.database}"\n'
                 f'    login = "{MONITORING_LOGIN}"\n    api_key_env = "ODOO_API_KEY"\n'
                 f"    addons_paths = {[str(path) for path in stack.addons_paths]!r}\n"
-                f"  export ODOO_API_KEY={stack.api_key}\n",
+                f"  the API key is in {env_file} (EnvironmentFile= for systemd, or: set -a; . {env_file})\n",
                 flush=True,
             )
         print("Ctrl-C stops every server.", flush=True)

@@ -201,7 +201,9 @@ def _save(stack: OdooStack, snapshot: Path) -> None:
     partial.mkdir(parents=True)
     shutil.copytree(stack.base / "pgdata", partial / "pgdata", symlinks=True)
     shutil.copytree(stack.base / "data", partial / "data", symlinks=True)
-    (partial / "seed.json").write_text(json.dumps(stack.seed))
+    seed_file = partial / "seed.json"  # holds the API key: its owner only
+    seed_file.touch(mode=0o600)
+    seed_file.write_text(json.dumps(stack.seed))
     shutil.rmtree(snapshot, ignore_errors=True)
     partial.rename(snapshot)
     (snapshot / ".complete").touch()
