@@ -30,13 +30,12 @@ def test_integration_kinds_read_odoos_own_records(up: OdooStack, tmp_path: Path)
         {"name": "jobs_elsewhere", "check": "queue_job", "channel": "root.nowhere"},
         {"name": "mail", "check": "mail"},
         {"name": "fresh", "check": "freshness", "model": "res.partner", "max_age_minutes": 60},
-        {
+        {  # bob's last login is set 30 days back at every start: stale whatever the snapshot's age
             "name": "stale",
             "check": "freshness",
-            "model": "res.users",
-            "domain": [["login", "=", "carol"]],
-            "field": "create_date",
-            "max_age_minutes": 1,
+            "model": "res.users.log",
+            "domain": [["create_uid", "=", up.seed["users"]["bob"]]],  # type: ignore[index]
+            "max_age_minutes": 24 * 60,
         },
         {"name": "health", "check": "http", "url": f"{up.url}/web/health", "keyword": "pass"},
     ]
