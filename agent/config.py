@@ -63,7 +63,9 @@ SETTINGS: dict[str, dict[str, Setting]] = {
     },
     "collector": {
         "url": Setting(
-            "string", "The collector's base URL (https://); without it reports stay in the spool."
+            "string",
+            "The collector's report intake, posted to as given (https://HOST/api/v1/reports); "
+            "without it reports stay in the spool.",
         ),
         "token": Setting("string", "Enrolment token sent with every report; required with url.", secret=True),
         "ca_bundle": Setting("string", "PEM CA bundle to verify the collector's certificate."),

@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     from agent.exporter import Metrics
     from agent.runner import Agent
 
-    metrics = Metrics()
+    metrics = Metrics(spool_folder=config.state_dir / "spool")
     server: Any = None
     if config.exporter_listen is not None:
         host, port = config.exporter_listen

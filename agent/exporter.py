@@ -3,25 +3,64 @@
 from __future__ import annotations
 
 import contextlib
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 from agent.checks.serving import odoo_serves
 from agent.report import Report
+from agent.spool import SUFFIX
+from prioritysupport.build_info import register_process_metrics
 
 PREFIX = "prioritysupport"
+# The Odoo instance's label. Not `instance`: Prometheus sets that to the scrape target itself.
+INSTANCE = "odoo_instance"
+
+
+class SpoolAge(Collector):
+    """Age of the oldest report waiting in the spool, read from the folder at scrape time (0: empty).
+
+    The age says how long the collector has been unreachable, whatever the report interval."""
+
+    def __init__(self, folder: Path, clock: Callable[[], float] = time.time) -> None:
+        self.folder = folder
+        self.clock = clock
+
+    def describe(self) -> list[Metric]:
+        return []
+
+    def collect(self) -> Iterator[Metric]:
+        oldest = None
+        with contextlib.suppress(OSError):  # no spool folder yet: nothing waits
+            for path in self.folder.glob(f"*{SUFFIX}"):
+                with contextlib.suppress(OSError):  # sent and removed meanwhile
+                    mtime = path.stat().st_mtime
+                    oldest = mtime if oldest is None else min(oldest, mtime)
+        age = max(self.clock() - oldest, 0.0) if oldest is not None else 0.0
+        yield GaugeMetricFamily(
+            f"{PREFIX}_agent_spool_oldest_age_seconds",
+            "Age of the oldest report waiting in the spool (0 when it is empty).",
+            value=age,
+        )
 
 
 class Metrics:
     """Gauges updated from each report; a registry of its own keeps the exporter's output ours."""
 
-    def __init__(self) -> None:
+    def __init__(self, spool_folder: Path | None = None) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self._dropped_seen = 0
         r = self.registry
+        register_process_metrics(r, "agent")
+        if spool_folder is not None:
+            r.register(SpoolAge(spool_folder))
 
-        def gauge(name: str, help_text: str, labels: tuple[str, ...] = ("instance",)) -> Gauge:
+        def gauge(name: str, help_text: str, labels: tuple[str, ...] = (INSTANCE,)) -> Gauge:
             return Gauge(f"{PREFIX}_{name}", help_text, labels, registry=r)
 
         self.odoo_up = gauge(
@@ -36,14 +75,14 @@ class Metrics:
         self.check_up = gauge(
             "check_up",
             "1 when the check is ok, 0 when failing (unknown checks are absent).",
-            ("instance", "check", "kind"),
+            (INSTANCE, "check", "kind"),
         )
         self.internal_users = gauge("internal_users", "Active internal users (share = False).")
         self.share_users = gauge("share_users", "Active share (portal) users.")
         self.active_users = gauge("active_users_15d", "Users who logged in within 15 days.")
         self.custom_lines = gauge("custom_code_lines", "Custom lines of code as odoo-bin cloc counts them.")
         self.integration_up = gauge(
-            "integration_up", "1 when the integration check is ok.", ("instance", "integration", "check")
+            "integration_up", "1 when the integration check is ok.", (INSTANCE, "integration", "check")
         )
         self.cpu = gauge("host_cpu_usage_ratio", "Host CPU use (0-1) since the previous sample.", ())
         self.load1 = gauge("host_load1", "Host load average over one minute.", ())
@@ -74,7 +113,7 @@ class Metrics:
         instance = report.instance.name
         statuses = {check.key: check for check in report.checks}
         for check in report.checks:
-            labels: dict[str, Any] = {"instance": instance, "check": check.key, "kind": check.kind}
+            labels: dict[str, Any] = {INSTANCE: instance, "check": check.key, "kind": check.kind}
             if check.status == "unknown":
                 with contextlib.suppress(KeyError):
                     self.check_up.remove(instance, check.key, check.kind)

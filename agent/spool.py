@@ -1,7 +1,15 @@
-"""The on-disk spool: fsync'd, bounded by size and age, replayed in order."""
+"""The on-disk spool: fsync'd, bounded by size and age, replayed in order.
+
+A report is written to `<name>.tmp`, fsync'd, renamed to `<name>.json` and the folder fsync'd. A crash
+(kill -9, power loss) can leave a `.tmp` at any point of that; on start, and before each bounds check,
+every `.tmp` is recovered: a complete one (valid JSON whose id and sequence match its name) is renamed
+into the queue, anything else was never sent and is removed. So a crash loses no complete report, and
+nothing is queued twice (a name is either `.tmp` or `.json`, and rename is atomic).
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -31,6 +39,20 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _complete(temporary: Path) -> bool:
+    """The whole report: it parses, and its id and sequence are the ones in its name."""
+    sequence, _, report_id = temporary.stem.partition("-")
+    try:
+        document = json.loads(temporary.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(document, dict)
+        and document.get("report_id") == report_id
+        and str(document.get("sequence")) == sequence.lstrip("0")
+    )
+
+
 class Spool:
     """One file per report named by its sequence number, so a listing is the replay order."""
 
@@ -39,7 +61,9 @@ class Spool:
         self.max_bytes = max_bytes
         self.max_age_seconds = max_age_seconds
         self.dropped_total = 0
+        self.recovered_total = 0
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.recover()
 
     def put(self, sequence: int, report_id: str, body: bytes) -> Path:
         final = self.folder / f"{sequence:015d}-{report_id}{SUFFIX}"
@@ -48,7 +72,11 @@ class Spool:
             handle.write(body)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, final)
+        try:
+            os.replace(temporary, final)
+        except FileNotFoundError:
+            if not final.exists():  # not queued by a concurrent recover(): a real failure
+                raise
         _fsync_dir(self.folder)
         self.enforce_bounds()
         return final
@@ -84,10 +112,27 @@ class Spool:
         if dropped:
             self.dropped_total += dropped
             log.warning("spool bound reached: dropped the %d oldest report(s) in %s", dropped, self.folder)
-        for stale in self.folder.glob("*.tmp"):
-            if moment - stale.stat().st_mtime > 60:
-                stale.unlink(missing_ok=True)
         return dropped
+
+    def recover(self) -> int:
+        """Queue every complete `.tmp` a crash left behind, remove the torn ones; returns how many queued.
+
+        Only one agent writes a spool folder, and put() never returns with its `.tmp` still there, so
+        any `.tmp` seen here belongs to a process that died."""
+        queued = 0
+        for temporary in sorted(self.folder.glob("*.tmp")):
+            final = temporary.with_suffix(SUFFIX)
+            if _complete(temporary):
+                os.replace(temporary, final)
+                queued += 1
+                log.warning("spool: recovered %s left by a crash; it will be sent", final.name)
+            else:
+                temporary.unlink(missing_ok=True)
+                log.warning("spool: removed %s, torn by a crash (never sent)", temporary.name)
+        if queued:
+            _fsync_dir(self.folder)
+            self.recovered_total += queued
+        return queued
 
     @property
     def size(self) -> int:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+LabelSet = tuple[str, str]  # (channel, kind)
 
 
 class DeliveryMetrics:
-    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+    """`known` (channel, kind) pairs start at 0, so that `increase()` sees the first failure or dead letter
+    of a pair (a series that appears at 1 has no earlier sample to rise from)."""
+
+    def __init__(self, registry: CollectorRegistry | None = None, known: Iterable[LabelSet] = ()) -> None:
         self.registry = registry if registry is not None else CollectorRegistry()
+        self.known: tuple[LabelSet, ...] = tuple(sorted(set(known)))
         labels = ("channel", "kind")
         self.sent = Counter(
             "prioritysupport_notifications_sent",
@@ -50,3 +58,15 @@ class DeliveryMetrics:
             "Age of the oldest notification that is due and not yet delivered.",
             registry=self.registry,
         )
+        for channel, kind in self.known:
+            for counter in (self.sent, self.failed, self.dead_letters):
+                counter.labels(channel=channel, kind=kind)
+            self.held.labels(channel=channel, kind=kind).set(0)
+        for kind in sorted({kind for _channel, kind in self.known}):
+            self.delivery_seconds.labels(kind=kind)
+
+    def reset_held(self) -> None:
+        """Before a refresh: known pairs back to 0, others gone (a pair nobody holds any more)."""
+        self.held.clear()
+        for channel, kind in self.known:
+            self.held.labels(channel=channel, kind=kind).set(0)

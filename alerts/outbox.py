@@ -21,6 +21,7 @@ from alerts.metrics import DeliveryMetrics
 from alerts.model import Acknowledgement, DeliveryRecord, EscalationStep, NotificationRequest
 from alerts.signing import AckSigner
 from alerts.tables import acknowledgements, deliveries, metadata, outbox
+from alerts.writes import writing
 
 OPEN_STATES = ("pending", "sending")
 CHAIN_KINDS = ("page", "escalation")
@@ -179,7 +180,7 @@ class Outbox:
     def acknowledge_once(self, subject_ref: str, by: str, via: str = "api") -> AckOutcome:
         """Acknowledge the current episode of a subject once: a second acknowledgement (a replayed link,
         a second person) writes nothing and says who was first."""
-        with self.engine.begin() as conn:
+        with writing(self.engine).begin() as conn:
             return self.acknowledge_in(conn, subject_ref, by, via)
 
     def acknowledge_in(self, conn: Connection, subject_ref: str, by: str, via: str) -> AckOutcome:
@@ -370,7 +371,7 @@ class Outbox:
             stats = self.stats(conn)
         self.metrics.outbox_depth.set(stats.depth)
         self.metrics.oldest_due_age.set(stats.oldest_due_age.total_seconds())
-        self.metrics.held.clear()
+        self.metrics.reset_held()
         for (channel, kind), count in stats.held.items():
             self.metrics.held.labels(channel=channel, kind=kind).set(count)
         return stats

@@ -30,6 +30,7 @@ from alerts.outbox import (
 )
 from alerts.tables import deliveries, outbox
 from alerts.templates import RenderedMessage, TemplateMissing, render
+from alerts.writes import writing
 
 log = logging.getLogger("prioritysupport.alerts")
 
@@ -144,7 +145,7 @@ class DeliveryWorker:
         """Take the most overdue due item, or None."""
         now = self.box.clock.now()
         token = uuid.uuid4().hex
-        with self.box.engine.begin() as conn:
+        with writing(self.box.engine).begin() as conn:
             chosen = (
                 select(outbox.c.id)
                 .where(self._claimable(now))
@@ -211,7 +212,7 @@ class DeliveryWorker:
         outcome: SendOutcome,
     ) -> None:
         now = self.box.clock.now()
-        with self.box.engine.begin() as conn:
+        with writing(self.box.engine).begin() as conn:
             conn.execute(
                 insert(deliveries).values(
                     notification_id=item.id,
@@ -302,7 +303,7 @@ class DeliveryWorker:
         now = self.box.clock.now()
         mine = and_(outbox.c.id == item.id, outbox.c.claim_token == item.claim_token)
         finished = {"open_dedup_key": None, "finished_at": now, "claim_token": None, "lease_until": None}
-        with self.box.engine.begin() as conn:
+        with writing(self.box.engine).begin() as conn:
             if sent_any and item.first_sent_at is None:
                 conn.execute(update(outbox).where(mine).values(first_sent_at=now))
             if item.escalation:

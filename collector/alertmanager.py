@@ -1,7 +1,14 @@
 """Alertmanager intake: webhook payload version 4 -> incident tickets, one open ticket per fingerprint.
 
-Labels: `customer` (required, the customer key), `instance_name` or `instance` (an instance name of that
-customer, optional), and either `impact` + `scope` or a `severity` mapped below.
+Labels: `customer` (required, the customer key), `odoo_instance` (an instance name of that customer,
+optional; `instance_name` and `instance` are read too), and either `impact` + `scope` or a `severity` mapped
+below.
+
+An alert whose `customer` names no known customer is counted
+(prioritysupport_alertmanager_unknown_customer_alerts_total) and answered 422 after the others are stored:
+Alertmanager counts a failed notification (alertmanager_notifications_failed_total) and, as for every 4xx,
+does not retry a request that would fail the same way. The Watchdog alert (collector/watchdog.py) only
+notes its arrival.
 """
 
 from __future__ import annotations
@@ -11,7 +18,8 @@ import logging
 from typing import Any
 
 from fastapi import Depends, FastAPI, Header, HTTPException
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Connection, select
 
 from collector import tables as t
@@ -20,7 +28,9 @@ from collector.availability_alerts import join_availability
 from collector.contracts import contract_in_force
 from collector.policy.triage import parse_impact, parse_scope
 from collector.service import Collector
+from collector.text_checks import refuse_unstorable
 from collector.tickets import OPEN_STATES, NewTicket
+from collector.watchdog import ALERTNAME as WATCHDOG
 
 log = logging.getLogger("prioritysupport.collector")
 
@@ -46,6 +56,7 @@ class AmAlert(BaseModel):
 
 class AmWebhook(BaseModel):
     model_config = ConfigDict(extra="allow")
+    _storable = model_validator(mode="before")(refuse_unstorable)  # lone surrogates: 422, not 500
     version: str = Field(pattern="^4$")
     status: str
     alerts: list[AmAlert] = Field(max_length=1000)
@@ -63,12 +74,36 @@ def register_alertmanager(app: FastAPI, collector: Collector) -> None:
             raise HTTPException(401, "send the Alertmanager token as 'Authorization: Bearer <token>'")
 
     @app.post("/api/v1/alertmanager", dependencies=[Depends(authorised)])
-    def alertmanager_webhook(payload: AmWebhook) -> dict[str, Any]:
+    def alertmanager_webhook(payload: AmWebhook) -> Any:
         results = []
         with transaction(collector.engine) as conn:
             for alert in payload.alerts:
-                results.append(handle_alert(conn, collector, alert))
+                if alert.labels.get("alertname") == WATCHDOG:
+                    results.append(_watchdog(collector, alert))
+                else:
+                    results.append(handle_alert(conn, collector, alert))
+        unknown = [r for r in results if r["result"] == "unknown customer"]
+        if unknown and collector.alertmanager_metrics is not None:
+            collector.alertmanager_metrics.unknown_customer.inc(len(unknown))
+        if unknown:
+            names = ", ".join(sorted({str(r["customer"]) for r in unknown}))
+            return JSONResponse(
+                {
+                    "error": f"customer label {names} names no customer in contracts.toml; fix the label "
+                    "(file_sd or rule) or load the customer",
+                    "results": results,
+                },
+                status_code=422,
+            )
         return {"results": results}
+
+
+def _watchdog(collector: Collector, alert: AmAlert) -> dict[str, Any]:
+    if alert.status == "firing" and collector.watchdog is not None:
+        collector.watchdog.received()
+        if collector.alertmanager_metrics is not None:
+            collector.alertmanager_metrics.watchdog_received.set(collector.clock.now().timestamp())
+    return {"fingerprint": alert.fingerprint, "result": "watchdog noted"}
 
 
 def _classify(labels: dict[str, str]) -> tuple[str, str]:
@@ -86,11 +121,17 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
         select(t.customers).where(t.customers.c.key == alert.labels.get("customer", ""))
     ).first()
     if customer is None:
-        log.warning("alert %s ignored: label customer does not name a known customer", alert.fingerprint)
+        named = alert.labels.get("customer", "")
+        log.warning(
+            "alert %s (%s) refused: label customer=%r names no known customer",
+            alert.fingerprint,
+            alert.labels.get("alertname", "?"),
+            named,
+        )
         return {
             "fingerprint": alert.fingerprint,
-            "result": "ignored",
-            "reason": "unknown or missing customer label",
+            "result": "unknown customer",
+            "customer": named or "(missing)",
         }
     open_ticket = conn.execute(
         select(t.tickets).where((t.tickets.c.external_key == key) & t.tickets.c.state.in_(OPEN_STATES))
@@ -121,7 +162,9 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
         return {"fingerprint": alert.fingerprint, "result": "resolved noted", "ticket": open_ticket.number}
     if open_ticket is not None:
         return {"fingerprint": alert.fingerprint, "result": "already open", "ticket": open_ticket.number}
-    instance_label = alert.labels.get("instance_name") or alert.labels.get("instance")
+    instance_label = (
+        alert.labels.get("odoo_instance") or alert.labels.get("instance_name") or alert.labels.get("instance")
+    )
     instance_id = None
     if instance_label:
         instance_id = conn.execute(

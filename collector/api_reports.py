@@ -73,9 +73,19 @@ def make_report_endpoint(collector: Collector) -> Any:
         except _TooLarge:
             return _error(413, f"the report is larger than {limit} bytes; send fewer modules or checks")
         try:
-            document = json.loads(raw, parse_constant=_no_constants)
-        except (ValueError, UnicodeDecodeError):
+            # RFC 8259 8.1: JSON between systems must be UTF-8. json.loads(bytes) would also take
+            # UTF-16/32, which the stored body (UTF-8 text) cannot hold: refuse those plainly instead.
+            text = raw.decode("utf-8")
+            if "\x00" in text[:4]:  # UTF-16/32 without a byte order mark: ASCII with NULs between
+                raise UnicodeDecodeError("utf-8", raw[:4], 0, 4, "UTF-16 or UTF-32")
+        except UnicodeDecodeError:
+            return _error(415, "send UTF-8 JSON (Content-Type: application/json; charset=utf-8)")
+        try:
+            document = json.loads(text, parse_constant=_no_constants)
+        except ValueError:
             return _error(400, "the body is not valid JSON (NaN and Infinity are not JSON either)")
+        except RecursionError:
+            return _error(400, "the JSON is nested too deeply; a report is a few levels deep")
         try:
             validate_report(document)
         except ReportInvalid as exc:
@@ -95,7 +105,7 @@ def make_report_endpoint(collector: Collector) -> Any:
             instance_id=instance_id,
             received_at=collector.clock.now(),
             document=document,
-            body=raw.decode("utf-8"),  # already parsed as JSON, so valid UTF-8 text
+            body=text,
         )
         try:
             stored = await asyncio.wrap_future(collector.writer.submit(incoming))

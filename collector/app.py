@@ -39,6 +39,7 @@ from collector.maintenance import (
 )
 from collector.report_schema import warm_up
 from collector.service import Collector
+from collector.text_checks import LONE_SURROGATE
 from collector.tickets import NewTicket, TicketError
 from collector.timeline import ticket_timeline
 
@@ -116,6 +117,12 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
             {"error": f"{where or 'body'}: {first.get('msg')}", "field": where}, status_code=422
         )
 
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unstorable(_request: Request, _exc: UnicodeEncodeError) -> JSONResponse:
+        # Text the database cannot hold (a lone surrogate) that a model did not catch: the transaction
+        # has rolled back, so nothing was stored; the caller's input is at fault, not the server.
+        return JSONResponse({"error": f"a text {LONE_SURROGATE}"}, status_code=400)
+
     @app.exception_handler(HTTPException)
     async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
@@ -183,7 +190,7 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
                     if isinstance(contract, dict) and isinstance(contract.get("effective_from"), str):
                         contract["effective_from"] = date.fromisoformat(contract["effective_from"])
             specs = parse_contracts(data)
-        except (ValueError, AttributeError, TypeError) as exc:
+        except (ValueError, AttributeError, TypeError, RecursionError) as exc:  # RecursionError: deep JSON
             raise _bad(exc) from None
         counts = apply_contracts(collector.engine, specs)
         collector.directory.forget()
@@ -414,7 +421,26 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
     from collector.helpdesk import install_helpdesk
 
     install_helpdesk(app, collector)  # web form, mail/phone intake pages, client API, staff pages
+    _add_edge_middleware(app, collector)
     return app
+
+
+def _add_edge_middleware(app: FastAPI, collector: Collector) -> None:
+    """Added last, so they run first: page headers, then body limits before anything reads a body."""
+    from collector.body_limits import BodyLimit
+    from collector.body_rules import body_rules
+    from collector.page_headers import PageHeaders
+
+    runtime = collector.extras.get("helpdesk_runtime")
+    rules, default = body_rules(collector, runtime.settings if runtime else _default_helpdesk())
+    app.add_middleware(BodyLimit, rules=rules, default=default)
+    app.add_middleware(PageHeaders)
+
+
+def _default_helpdesk() -> Any:
+    from collector.helpdesk.settings import HelpdeskSettings
+
+    return HelpdeskSettings()
 
 
 def _alerts_router(collector: Collector) -> Any:

@@ -27,7 +27,7 @@ def availability_instance(conn: Connection, customer_id: int, labels: Mapping[st
     """The instance an availability alert is about, or None when the alert is not one or names no instance."""
     if labels.get(CONDITION_LABEL, "").strip().lower() not in AVAILABILITY_LABELS:
         return None
-    name = labels.get("instance_name") or labels.get("instance")
+    name = labels.get("odoo_instance") or labels.get("instance_name") or labels.get("instance")
     if not name:
         return None
     found = conn.execute(

@@ -103,6 +103,7 @@ def serve_command(
     from collector.config import ConfigError
     from collector.database import make_engine
     from collector.delivery import build_delivery_worker
+    from collector.proxies import uvicorn_proxy_options
     from collector.service import build_collector
 
     settings = _config(config)
@@ -126,6 +127,7 @@ def serve_command(
         http="httptools",
         log_level="warning",
         access_log=False,
+        **uvicorn_proxy_options(settings.http),  # X-Forwarded-For only from [http] trusted_proxies
     )
 
 

@@ -39,6 +39,25 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class HttpSettings:
+    # Uvicorn believes X-Forwarded-For only from these addresses; empty: from nobody (the default).
+    trusted_proxies: tuple[str, ...] = field(
+        default=(),
+        metadata=_help("Proxy addresses whose X-Forwarded-For/-Proto are believed; empty: none."),
+    )
+    max_body_bytes: int = field(
+        default=1_048_576,
+        metadata=_help("Largest body of a request without its own limit below (staff forms, API), in bytes."),
+    )
+    max_alertmanager_bytes: int = field(
+        default=2_097_152, metadata=_help("Largest Alertmanager webhook body in bytes.")
+    )
+    max_client_api_bytes: int = field(
+        default=262_144, metadata=_help("Largest body sent to the client ticket API in bytes.")
+    )
+
+
+@dataclass(frozen=True)
 class ClockSettings:
     mode: str = field(
         default="real", metadata=_help("Time source: real, accelerated or fixed (demos and tests).")
@@ -76,6 +95,16 @@ class MonitoringSettings:
     integration_overrides: dict[str, tuple[str, str]] = field(
         default_factory=dict,
         metadata=_help("Per integration name: a table with impact and scope for its incidents."),
+    )
+    watchdog_minutes: int = field(
+        default=0,
+        metadata=_help(
+            "Minutes without Alertmanager's Watchdog alert before the ops channel hears of it (0: off)."
+        ),
+    )
+    backup_glob: str | None = field(
+        default=None,
+        metadata=_help("Backup files (a glob); /metrics exports the newest one's time for the backup alert."),
     )
 
     def failures_needed(self, kind: str) -> int:
@@ -116,6 +145,7 @@ class CollectorConfig:
         ),
     )
     server: ServerSettings = field(default_factory=ServerSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
     clock: ClockSettings = field(default_factory=ClockSettings)
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
@@ -134,6 +164,7 @@ class CollectorConfig:
 SECTION_MODELS: dict[str, tuple[type, dict[str, str]]] = {
     "database": (CollectorConfig, {"url": "database_url"}),
     "server": (ServerSettings, {}),
+    "http": (HttpSettings, {}),
     "clock": (ClockSettings, {}),
     "monitoring": (MonitoringSettings, {}),
     "retention": (RetentionSettings, {}),
@@ -168,6 +199,12 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "run_worker": bool,
         "alertmanager_token": str,
     },
+    "http": {
+        "trusted_proxies": list,
+        "max_body_bytes": int,
+        "max_alertmanager_bytes": int,
+        "max_client_api_bytes": int,
+    },
     "clock": {"mode": str, "start": (datetime, str), "factor": (int, float)},
     "monitoring": {
         "agent_interval_seconds": int,
@@ -177,6 +214,8 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "sweep_seconds": (int, float),
         "check_overrides": dict,
         "integration_overrides": dict,
+        "watchdog_minutes": int,
+        "backup_glob": str,
     },
     "retention": {"raw_report_days": int},
     "routing": {"rules": list},
@@ -214,6 +253,20 @@ def _check_types(data: dict[str, Any]) -> None:
                 raise ConfigError(f"{section}.{key} must be a {names}, got {item!r}")
 
 
+def _parse_http(raw: dict[str, Any]) -> HttpSettings:
+    values = dict(raw)
+    proxies = values.pop("trusted_proxies", [])
+    if not all(isinstance(item, str) and item.strip() for item in proxies):
+        raise ConfigError('http.trusted_proxies must be a list of addresses, e.g. ["10.0.0.5"]')
+    if "*" in proxies:
+        raise ConfigError("http.trusted_proxies: name the proxy's addresses; '*' would trust every client")
+    http = HttpSettings(trusted_proxies=tuple(item.strip() for item in proxies), **values)
+    for key in ("max_body_bytes", "max_alertmanager_bytes", "max_client_api_bytes"):
+        if getattr(http, key) < 1024:
+            raise ConfigError(f"http.{key} must be at least 1024")
+    return http
+
+
 def _parse_start(raw: object) -> datetime | None:
     if raw is None:
         return None
@@ -248,6 +301,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
         raise ConfigError("server.max_report_bytes must be at least 1024")
     if server.alertmanager_token is not None and len(server.alertmanager_token) < 16:
         raise ConfigError("server.alertmanager_token must be at least 16 characters long")
+    http = _parse_http(data.get("http", {}))
     clock_raw = dict(data.get("clock", {}))
     try:
         start = _parse_start(clock_raw.pop("start", None))
@@ -275,6 +329,8 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
         integration_overrides=integration_overrides,
         **monitoring_raw,
     )
+    if monitoring.watchdog_minutes < 0:
+        raise ConfigError("monitoring.watchdog_minutes must be 0 (off) or a number of minutes")
     if monitoring.silent_intervals < 1 or monitoring.agent_interval_seconds < 1:
         raise ConfigError(
             "monitoring.silent_intervals and monitoring.agent_interval_seconds must be at least 1"
@@ -302,6 +358,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
         database_url=_resolve_sqlite(url, base_dir),
         routing_rules=routing_rules,
         server=server,
+        http=http,
         clock=clock,
         monitoring=monitoring,
         retention=retention,

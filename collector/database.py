@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+from alerts.writes import writing as alerts_writing
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -83,11 +85,7 @@ class SqliteCheckpointer:
             self._checkpoint("PASSIVE")
 
 
-def writing(engine: Engine) -> Engine:
-    """The same engine (same pool) whose transactions take SQLite's write lock at BEGIN."""
-    if engine.dialect.name != "sqlite":
-        return engine
-    return engine.execution_options(sqlite_begin="IMMEDIATE")
+writing = alerts_writing  # the same engine (same pool) whose transactions take the write lock at BEGIN
 
 
 def alembic_config(url: str) -> Any:

@@ -11,17 +11,18 @@ from sqlalchemy import Connection
 
 _SQL = {
     "insert_report": (
-        "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (report_id) DO NOTHING RETURNING id"
+        "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body, agent_id, "
+        "observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id"
     ),
     "touch_instance": (
-        "UPDATE instances SET last_report_at = ?, odoo_version = ? WHERE id = ? RETURNING agent_silent"
+        "UPDATE instances SET last_report_at = ?, odoo_version = ?, "
+        "last_observed_at = MAX(COALESCE(last_observed_at, ?), ?) WHERE id = ? RETURNING agent_silent"
     ),
     "conditions_of": (
         "SELECT id, check_key, state, consecutive_failures FROM conditions WHERE instance_id = ?"
     ),
 }
-_PG_SQL = {name: sql.replace("?", "%s") for name, sql in _SQL.items()}
+_PG_SQL = {name: sql.replace("?", "%s").replace("MAX(", "GREATEST(") for name, sql in _SQL.items()}
 
 
 class ConditionHead(NamedTuple):
@@ -51,22 +52,34 @@ def insert_report(
     at: datetime,
     sequence: int,
     body: str,
+    agent_id: str | None = None,
+    observed_at: datetime | None = None,
 ) -> bool:
+    """False when this report id, or this agent's sequence number, was stored before."""
     cursor, sql, sqlite = _cursor(conn)
+    observed = _instant(observed_at or at, sqlite)
     try:
         cursor.execute(
-            sql["insert_report"], (report_id, customer_id, instance_id, _instant(at, sqlite), sequence, body)
+            sql["insert_report"],
+            (report_id, customer_id, instance_id, _instant(at, sqlite), sequence, body, agent_id, observed),
         )
         return cursor.fetchone() is not None
     finally:
         cursor.close()
 
 
-def touch_instance(conn: Connection, instance_id: int, at: datetime, odoo_version: str | None) -> bool:
+def touch_instance(
+    conn: Connection,
+    instance_id: int,
+    at: datetime,
+    odoo_version: str | None,
+    observed: datetime | None = None,
+) -> bool:
     """Record the report's arrival; returns whether the instance was marked silent."""
     cursor, sql, sqlite = _cursor(conn)
+    seen = _instant(observed or at, sqlite)
     try:
-        cursor.execute(sql["touch_instance"], (_instant(at, sqlite), odoo_version, instance_id))
+        cursor.execute(sql["touch_instance"], (_instant(at, sqlite), odoo_version, seen, seen, instance_id))
         row = cursor.fetchone()
         return bool(row[0]) if row else False
     finally:
@@ -89,21 +102,26 @@ def _sql(sqlite: bool, text: str) -> str:
     return text if sqlite else text.replace("?", "%s")
 
 
-def insert_reports(conn: Connection, rows: list[tuple[str, int, int, datetime, int, str]]) -> set[str]:
-    """Insert many reports in one statement; returns the report ids that were new."""
+ReportRow = tuple[str, int, int, datetime, int, str, str | None, datetime]
+
+
+def insert_reports(conn: Connection, rows: list[ReportRow]) -> set[str]:
+    """Insert many reports in one statement; returns the report ids that were new (neither the id nor
+    the agent's sequence number seen before)."""
     if not rows:
         return set()
     cursor, _, sqlite = _cursor(conn)
-    values = ", ".join(["(?, ?, ?, ?, ?, ?)"] * len(rows))
+    values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
     params: list[Any] = []
-    for report_id, customer_id, instance_id, at, sequence, body in rows:
+    for report_id, customer_id, instance_id, at, sequence, body, agent_id, observed in rows:
         params += [report_id, customer_id, instance_id, _instant(at, sqlite), sequence, body]
+        params += [agent_id, _instant(observed, sqlite)]
     try:
         cursor.execute(
             _sql(
                 sqlite,
-                "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body) "
-                f"VALUES {values} ON CONFLICT (report_id) DO NOTHING RETURNING report_id",
+                "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body, "
+                f"agent_id, observed_at) VALUES {values} ON CONFLICT DO NOTHING RETURNING report_id",
             ),
             params,
         )
@@ -112,23 +130,57 @@ def insert_reports(conn: Connection, rows: list[tuple[str, int, int, datetime, i
         cursor.close()
 
 
-def touch_instances(conn: Connection, rows: list[tuple[int, datetime, str | None]]) -> set[int]:
-    """Record arrivals (instance id, time, version); returns the instances that were marked silent."""
+def touch_instances(conn: Connection, rows: list[tuple[int, datetime, str | None, datetime]]) -> set[int]:
+    """Record arrivals (instance id, time, version, observed); returns the instances marked silent."""
     if not rows:
         return set()
     cursor, _, sqlite = _cursor(conn)
-    ids = sorted({instance_id for instance_id, _, _ in rows})
+    ids = sorted({row[0] for row in rows})
     marks = ", ".join(["?"] * len(ids))
     try:
         cursor.execute(_sql(sqlite, f"SELECT id FROM instances WHERE agent_silent AND id IN ({marks})"), ids)
         silent = {row[0] for row in cursor.fetchall()}
         cursor.executemany(
-            _sql(sqlite, "UPDATE instances SET last_report_at = ?, odoo_version = ? WHERE id = ?"),
-            [(_instant(at, sqlite), version, instance_id) for instance_id, at, version in rows],
+            _sql(
+                sqlite,
+                "UPDATE instances SET last_report_at = ?, odoo_version = ?, "
+                f"last_observed_at = {_greatest(sqlite)}(COALESCE(last_observed_at, ?), ?) WHERE id = ?",
+            ),
+            [
+                (_instant(at, sqlite), version, _instant(seen, sqlite), _instant(seen, sqlite), instance_id)
+                for instance_id, at, version, seen in rows
+            ],
         )
         return silent
     finally:
         cursor.close()
+
+
+def _greatest(sqlite: bool) -> str:
+    return "MAX" if sqlite else "GREATEST"
+
+
+def last_observed(conn: Connection, instance_ids: list[int]) -> dict[int, datetime | None]:
+    """Each instance's latest stored observation time (the lower bound for its next report)."""
+    if not instance_ids:
+        return {}
+    cursor, _, sqlite = _cursor(conn)
+    marks = ", ".join(["?"] * len(instance_ids))
+    try:
+        cursor.execute(
+            _sql(sqlite, f"SELECT id, last_observed_at FROM instances WHERE id IN ({marks})"), instance_ids
+        )
+        return {row[0]: _read_instant(row[1]) for row in cursor.fetchall()}
+    finally:
+        cursor.close()
+
+
+def _read_instant(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):  # SQLite: naive UTC text
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def conditions_for(conn: Connection, instance_ids: list[int]) -> dict[int, list[ConditionHead]]:

@@ -115,10 +115,12 @@ class Monitor:
         instance_id: int,
         observations: list[Observation],
         known: list[hot_sql.ConditionHead] | None = None,
+        at: datetime | None = None,
     ) -> bool:
         """Apply one report's checks. Cheap when all is well: one SELECT (or none, given `known`, the
-        instance's conditions read beforehand) and no writes. Returns whether any condition was written."""
-        now = self.clock.now()
+        instance's conditions read beforehand) and no writes. Returns whether any condition was written.
+        `at` is when the agent observed them (collector/observed.py); default now."""
+        now = at or self.clock.now()
         rows = known if known is not None else hot_sql.conditions_of(conn, instance_id)
         existing = {row.check_key: row for row in rows}
         wrote = False
@@ -251,15 +253,20 @@ class Monitor:
                 .values(impact=classification.impact, scope=classification.scope)
             )
             if opens_tickets:
-                self.ensure_ticket(conn, condition_id, reopened=result.transition is Transition.OPENED)
+                self.ensure_ticket(
+                    conn, condition_id, reopened=result.transition is Transition.OPENED, at=now
+                )
         elif result.transition is Transition.RECOVERED and opens_tickets:
             self._recovered(conn, condition_id, obs.detail)
 
     # -- tickets -----------------------------------------------------------------------------------------
 
-    def ensure_ticket(self, conn: Connection, condition_id: int, *, reopened: bool = False) -> str | None:
+    def ensure_ticket(
+        self, conn: Connection, condition_id: int, *, reopened: bool = False, at: datetime | None = None
+    ) -> str | None:
         """Open the condition's ticket unless one is open, or maintenance or a silence holds it back."""
         now = self.clock.now()
+        observed = at if at is not None and at < now else None
         cond = conn.execute(
             select(t.conditions, t.instances.c.customer_id, t.instances.c.name.label("instance_name"))
             .join(t.instances, t.instances.c.id == t.conditions.c.instance_id)
@@ -300,6 +307,7 @@ class Monitor:
                 premium=bool(contract and contract.premium),
                 language=customer.language,
                 actor="monitoring",
+                registered_at=observed,
                 notify_values={"details": cond.detail or ""},  # what the agent saw, for the page
             ),
         )

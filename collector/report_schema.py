@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "agent" / "schema" / "report-v1.json"
+# Instants outside this window are a broken clock or a forged report, never a real observation; the
+# window is wide on purpose (the collector bounds sent_at against its own clock separately).
+EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 class ReportInvalid(ValueError):
@@ -52,6 +56,39 @@ def validate_report(document: Any) -> None:
         _check_instant(check.get("checked_at"), f"checks/{index}/checked_at")
     counts = document.get("counts") or {}
     _check_instant(counts.get("counted_at"), "counts/counted_at")
+    _check_text(document)
+
+
+def _check_text(document: Any) -> None:
+    """Lone surrogates (JSON allows \\ud800 escapes) can never be stored as UTF-8: refuse them for good."""
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        field = _surrogate_path(document, [])
+        raise ReportInvalid(
+            field or "(document)", "contains a lone UTF-16 surrogate; send valid Unicode text"
+        ) from None
+
+
+def _surrogate_path(value: Any, path: list[Any]) -> str | None:
+    if isinstance(value, str):
+        return None if value.isascii() or _encodes(value) else _path(path)
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and not _encodes(key):
+            return _path([*path, key])
+        found = _surrogate_path(item, [*path, key])
+        if found is not None:
+            return found
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _full_validation(document: Any) -> None:
@@ -72,6 +109,14 @@ def _check_instant(value: Any, field: str) -> None:
         raise ReportInvalid(field, f"{value!r} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         raise ReportInvalid(field, f"{value!r} needs a UTC offset, for example 2026-11-27T16:30:00+00:00")
+    try:
+        inside = EARLIEST <= parsed < LATEST
+    except OverflowError:  # year 1 or 9999 with an offset that leaves the representable range
+        inside = False
+    if not inside:
+        raise ReportInvalid(
+            field, f"{value!r} is outside {EARLIEST.year}-{LATEST.year - 1}: check the agent's clock"
+        )
 
 
 def warm_up() -> None:

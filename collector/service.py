@@ -27,11 +27,19 @@ from collector.group_commit import GroupCommitWriter
 from collector.incident_defaults import Classification
 from collector.ingest import IncomingReport, ReportStore, store_batch
 from collector.limit_watch import LimitWatch
-from collector.metrics import DatabaseGauges, IngestMetrics, TicketMetrics
+from collector.metrics import (
+    AlertmanagerMetrics,
+    DatabaseGauges,
+    IngestMetrics,
+    TicketMetrics,
+    delivery_label_sets,
+)
 from collector.monitoring import Monitor, Probe, http_probe
 from collector.odoo_versions import VersionWatch
 from collector.routing import DEFAULT_RULES, Router, RoutingEvent
 from collector.tickets import TicketOpened, TicketService
+from collector.watchdog import Watchdog
+from prioritysupport.build_info import register_process_metrics
 
 log = logging.getLogger("prioritysupport.collector")
 
@@ -52,6 +60,8 @@ class Collector:
     registry: CollectorRegistry
     ingest_metrics: IngestMetrics
     extras: dict[str, Any] = field(default_factory=dict)
+    alertmanager_metrics: AlertmanagerMetrics | None = None
+    watchdog: Watchdog | None = None
 
     def ingest_now(self, document: dict[str, Any], customer_id: int, instance_id: int) -> bool:
         """Store one (already validated) report synchronously, outside HTTP: for tools and tests."""
@@ -75,6 +85,9 @@ class Collector:
             held = self.monitor.open_held_tickets(conn)
             migrations = len(VersionWatch(self.clock, self.tickets).check(conn))
             prebreach = self._warn_prebreach(conn)
+        if self.watchdog is not None:
+            with transaction(self.engine) as conn:
+                self.watchdog.check(conn, self.outbox.enqueue)
         with self.engine.connect() as conn:
             silent = self.monitor.silent_instances(conn)
         for instance in silent:
@@ -175,13 +188,13 @@ def build_collector(
     registry = CollectorRegistry()
     settings = config.notifications
     signer = AckSigner(settings.ack_secret, clock) if settings.ack_secret else None
-    outbox = Outbox(
-        engine, clock, metrics=DeliveryMetrics(registry), ack_signer=signer, public_url=settings.public_url
-    )
+    rules = config.routing_rules or DEFAULT_RULES
+    delivery = DeliveryMetrics(registry, known=delivery_label_sets(rules))
+    outbox = Outbox(engine, clock, metrics=delivery, ack_signer=signer, public_url=settings.public_url)
     router = Router(
         clock,
         outbox.enqueue,
-        rules=config.routing_rules or DEFAULT_RULES,
+        rules=rules,
         paged_lookup=outbox.paged_recipients,
         notified_lookup=outbox.notified_recipients,
     )
@@ -236,7 +249,8 @@ def build_collector(
         on_rollback=limits.forget,
         handle_batch=lambda conn, batch: store_batch(store, conn, batch),
     )
-    registry.register(DatabaseGauges(engine, clock))
+    registry.register(DatabaseGauges(engine, clock, config.monitoring.backup_glob))
+    register_process_metrics(registry, "collector")
     ingest_metrics = IngestMetrics(registry)
     writer.observe = ingest_metrics.observe_batch
     return Collector(
@@ -253,6 +267,8 @@ def build_collector(
         limits=limits,
         registry=registry,
         ingest_metrics=ingest_metrics,
+        alertmanager_metrics=AlertmanagerMetrics(registry),
+        watchdog=Watchdog(clock, config.monitoring.watchdog_minutes),
     )
 
 

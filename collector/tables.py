@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -71,6 +72,8 @@ instances = Table(
     Column("odoo_version", String(64), nullable=True),
     Column("last_report_at", UTCDateTime, nullable=True),
     Column("agent_silent", Boolean, nullable=False, default=False),
+    # The latest observation time stored: the next report of this instance is never dated before it.
+    Column("last_observed_at", UTCDateTime, nullable=True),
     # The version last judged against the support window, and the verdict (None: not judged yet).
     Column("version_checked", String(64), nullable=True),
     Column("version_supported", Boolean, nullable=True),
@@ -113,8 +116,13 @@ reports = Table(
     Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE"), nullable=False),
     Column("instance_id", ForeignKey("instances.id", ondelete="CASCADE"), nullable=False),
     Column("received_at", UTCDateTime, nullable=False, index=True),
-    Column("sequence", Integer, nullable=False),
+    Column("sequence", BigInteger, nullable=False),
     Column("body", Text, nullable=False),
+    # The agent that sent it (None before 0004): one report per agent and sequence.
+    Column("agent_id", String(128), nullable=True),
+    # When the agent observed it, bounded by the collector (see collector/observed.py).
+    Column("observed_at", UTCDateTime, nullable=True),
+    UniqueConstraint("customer_id", "agent_id", "sequence", name="uq_reports_agent_sequence"),
 )
 
 conditions = Table(

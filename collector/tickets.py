@@ -53,6 +53,8 @@ class NewTicket:
     external_key: str | None = None
     premium: bool = False
     actor: str = "system"
+    # When the problem was observed, if earlier than now (a report delivered after an outage).
+    registered_at: datetime | None = None
     # Extra template values for the notifications the new ticket causes (helpdesk: contact name, summary).
     notify_values: dict[str, Any] = field(default_factory=dict)
 
@@ -100,7 +102,7 @@ class TicketService:
     # -- creating and reading ---------------------------------------------------------------------------
 
     def create(self, conn: Connection, new: NewTicket) -> TicketOpened:
-        now = self.clock.now()
+        now = min(new.registered_at, self.clock.now()) if new.registered_at else self.clock.now()
         if new.source not in SOURCES:
             raise TicketError(f"source must be one of {', '.join(SOURCES)}, got {new.source!r}")
         category = parse_category(new.category)
@@ -394,7 +396,9 @@ class TicketService:
                 if (response and not row.response_breached) or (resolution and not row.resolution_breached):
                     changed += 1
                     which = "response" if response and not row.response_breached else "resolution"
-                    self.event(conn, row.id, "breach", f"{which} target breached", actor="system")
+                    # The priority at the breach keeps the metric's count where it was on a reassessment.
+                    data = {"target": which, "priority": row.priority}
+                    self.event(conn, row.id, "breach", f"{which} target breached", actor="system", data=data)
         return changed
 
     def due_prebreach(self, conn: Connection) -> list[Row[Any]]:

@@ -117,7 +117,7 @@ class DemoStack:
         from alerts.worker import DeliveryWorker
         from collector.config import CollectorConfig, MonitoringSettings, NotificationSettings
         from collector.contracts import apply_contracts, read_contracts_file
-        from collector.database import make_engine, migrate
+        from collector.database import make_engine, migrate, writing
         from collector.helpdesk.accounts import create_user
         from collector.helpdesk.settings import HelpdeskSettings
         from collector.helpdesk.staff_tokens import create_staff_token
@@ -159,7 +159,7 @@ class DemoStack:
         engine = make_engine(url, background_checkpoints=True)
         migrate(engine)
         apply_contracts(engine, read_contracts_file(contracts))
-        with engine.begin() as conn:
+        with writing(engine).begin() as conn:
             create_user(
                 conn, STAFF_USER, self.staff_password, "manager", self.clock.now(), display_name="Demo Staff"
             )
@@ -180,6 +180,7 @@ class DemoStack:
         import uvicorn
 
         from collector.app import create_app
+        from collector.proxies import uvicorn_proxy_options
 
         config = uvicorn.Config(
             create_app(self.collector),
@@ -188,6 +189,7 @@ class DemoStack:
             log_level="warning",
             access_log=False,
             lifespan="on",
+            **uvicorn_proxy_options(self.collector.config.http),  # as `collector serve` does
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, name="demo-collector", daemon=True)
@@ -199,9 +201,10 @@ class DemoStack:
             time.sleep(0.05)
 
     def _start_agents(self) -> None:
+        from collector.database import writing
         from collector.enrolment import enroll
 
-        with self.collector.engine.begin() as conn:
+        with writing(self.collector.engine).begin() as conn:
             tokens = {c.key: enroll(conn, c.key, self.clock.now(), label="demo") for c in CUSTOMERS}
         targets = {
             name: endpoint.url if name.split("/")[1] in _http_names() else endpoint.address

@@ -6,7 +6,7 @@ A ticket of another customer answers 404 exactly like a missing one, so numbers 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 
 from collector import tables as core
@@ -15,6 +15,7 @@ from collector.helpdesk import intake
 from collector.helpdesk.clients import ApiClient, client_for_token
 from collector.helpdesk.context import Helpdesk
 from collector.helpdesk.views import customer_ticket, customer_timeline
+from collector.text_checks import refuse_unstorable
 from collector.tickets import STATES, TicketError
 
 PREFIX = "/api/client/v1"
@@ -22,6 +23,7 @@ PREFIX = "/api/client/v1"
 
 class ClientTicketCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
+    _storable = model_validator(mode="before")(refuse_unstorable)  # lone surrogates: 422, not 500
     subject: str = Field(min_length=1, max_length=intake.MAX_SUBJECT)
     description: str = Field(default="", max_length=intake.MAX_DESCRIPTION)
     category: str = Field(min_length=1, max_length=32)
@@ -35,6 +37,7 @@ class ClientTicketUpdate(BaseModel):
     """What a customer may change: add a message (resumes a ticket waiting for them)."""
 
     model_config = ConfigDict(extra="forbid")
+    _storable = model_validator(mode="before")(refuse_unstorable)
     message: str = Field(min_length=1, max_length=intake.MAX_DESCRIPTION)
     author: str | None = Field(default=None, max_length=320)
 

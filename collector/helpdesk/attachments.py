@@ -1,12 +1,15 @@
-"""Attachment checks: size, count and type (by content, not just by name)."""
+"""Attachment checks: size, count and type (by content, not just by name), safe names, a total per ticket."""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
+from collector.body_limits import size_text
 from collector.helpdesk.tables import attachments
 
 # Extension -> (stored content type, check on the first bytes).
@@ -19,6 +22,12 @@ _SIGNATURES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 _TEXT = {".txt": "text/plain", ".log": "text/plain", ".csv": "text/csv"}
 ALLOWED = tuple(sorted({*_SIGNATURES, *_TEXT}))
+MAX_NAME = 200
+# All attachments of one ticket together (web form and mail), so one ticket cannot fill the database.
+MAX_TICKET_BYTES = 20 * 1024 * 1024
+# Unicode categories never shown as is in a name: controls, format characters (the bidi overrides
+# U+202A-202E and isolates U+2066-2069, zero-width joiners), line and paragraph separators, unassigned.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
 
 
 class AttachmentError(ValueError):
@@ -37,8 +46,21 @@ class CheckedFile:
     data: bytes
 
 
+def safe_filename(filename: str) -> str:
+    """The last path part, with control and bidi characters replaced by "_", at most MAX_NAME long.
+
+    A right-to-left override would otherwise show "invoice\u202efdp.exe" to staff as "invoiceexe.pdf".
+    """
+    last = PurePosixPath(filename.replace("\\", "/")).name
+    cleaned = "".join("_" if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in last).strip()
+    if len(cleaned) > MAX_NAME:  # keep the extension: the type check needs it
+        suffix = PurePosixPath(cleaned).suffix[:16]
+        cleaned = cleaned[: MAX_NAME - len(suffix)] + suffix
+    return cleaned or "bijlage"
+
+
 def check_file(filename: str, data: bytes, max_bytes: int) -> CheckedFile:
-    name = PurePosixPath(filename.replace("\\", "/")).name.strip()[:200] or "bijlage"
+    name = safe_filename(filename)
     suffix = PurePosixPath(name).suffix.lower()
     if len(data) > max_bytes:
         raise AttachmentError(
@@ -62,7 +84,55 @@ def check_file(filename: str, data: bytes, max_bytes: int) -> CheckedFile:
     raise AttachmentError("type", name, f"{name}: only these file types are accepted: {', '.join(ALLOWED)}")
 
 
-def store(conn: Connection, ticket_id: int, files: list[CheckedFile], now: object) -> None:
+@dataclass(frozen=True)
+class Dropped:
+    filename: str
+    reason: str
+
+
+def fit_for_ticket(
+    files: Sequence[CheckedFile], max_count: int, max_total: int = MAX_TICKET_BYTES
+) -> tuple[list[CheckedFile], list[Dropped]]:
+    """The files kept in order (at most `max_count`, `max_total` bytes together) and those left out."""
+    kept: list[CheckedFile] = []
+    dropped: list[Dropped] = []
+    total = 0
+    for item in files:
+        if len(kept) >= max_count:
+            dropped.append(Dropped(item.filename, f"more than {max_count} attachments"))
+        elif total + len(item.data) > max_total:
+            dropped.append(Dropped(item.filename, f"over {size_text(max_total)} in total"))
+        else:
+            kept.append(item)
+            total += len(item.data)
+    return kept, dropped
+
+
+def dropped_note(dropped: Sequence[Dropped]) -> str:
+    """A note for the ticket text naming every attachment that was not kept, and why."""
+    if not dropped:
+        return ""
+    lines = "\n".join(f"- {item.filename} ({item.reason})" for item in dropped)
+    return f"\n\n[{len(dropped)} attachment(s) not kept:\n{lines}]"
+
+
+def stored_total(conn: Connection, ticket_id: int) -> int:
+    total = conn.execute(
+        select(func.coalesce(func.sum(attachments.c.size), 0)).where(attachments.c.ticket_id == ticket_id)
+    ).scalar_one()
+    return int(total)
+
+
+def store(
+    conn: Connection, ticket_id: int, files: list[CheckedFile], now: object, max_total: int = MAX_TICKET_BYTES
+) -> None:
+    total = stored_total(conn, ticket_id) + sum(len(item.data) for item in files)
+    if total > max_total:
+        raise AttachmentError(
+            "ticket_full",
+            "",
+            f"the attachments of this ticket would be larger than {size_text(max_total)} together",
+        )
     for item in files:
         conn.execute(
             attachments.insert().values(
@@ -83,3 +153,25 @@ def listed(conn: Connection, ticket_id: int) -> list[tuple[int, str, int]]:
         .order_by(attachments.c.id)
     )
     return [(r.id, r.filename, r.size) for r in rows]
+
+
+# A mail keeps this many attachments; the rest are named in a note on the ticket.
+MAIL_MAX_ATTACHMENTS = 5
+
+
+def for_mail(
+    parts: Sequence[tuple[str, bytes]],
+    max_bytes: int,
+    max_count: int = MAIL_MAX_ATTACHMENTS,
+    max_total: int = MAX_TICKET_BYTES,
+) -> tuple[list[CheckedFile], str]:
+    """A mail's attachments: the first `max_count` acceptable ones, and a note naming every one left out."""
+    acceptable: list[CheckedFile] = []
+    refused: list[Dropped] = []
+    for name, data in parts:
+        try:
+            acceptable.append(check_file(name, data, max_bytes))
+        except AttachmentError as exc:
+            refused.append(Dropped(exc.name, str(exc).removeprefix(exc.name).lstrip(" :") or exc.code))
+    kept, over = fit_for_ticket(acceptable, max_count, max_total)
+    return kept, dropped_note([*refused, *over])

@@ -27,6 +27,7 @@ def register(app: typer.Typer) -> None:
     collector_app.command("add-user")(add_user)
     collector_app.command("add-api-client")(add_api_client)
     collector_app.command("add-staff-token")(add_staff_token)
+    collector_app.command("set-password")(set_password_command)
     collector_app.command("mail-intake")(mail_intake)
 
 
@@ -57,13 +58,7 @@ def add_user(
     from collector.helpdesk.accounts import AccountError, create_user
     from collector.helpdesk.passwords import WeakPassword
 
-    password = os.environ.get(PASSWORD_ENV)
-    if password is None:
-        if not sys.stdin.isatty():
-            _fail(f"no terminal to ask the password: set {PASSWORD_ENV} or run interactively", 2)
-        password = getpass.getpass("password: ")
-        if getpass.getpass("again: ") != password:
-            _fail("the two passwords differ; try again", 2)
+    password = _new_password()
     engine = _engine(config)
     assert isinstance(engine, Engine)
     now = clock_from_settings(_config(config).clock).now()
@@ -75,6 +70,40 @@ def add_user(
     except (AccountError, WeakPassword) as exc:
         _fail(str(exc), 2)
     typer.echo(f"staff account {user.username} ({user.role}) created")
+
+
+def _new_password() -> str:
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            _fail(f"no terminal to ask the password: set {PASSWORD_ENV} or run interactively", 2)
+        password = getpass.getpass("password: ")
+        if getpass.getpass("again: ") != password:
+            _fail("the two passwords differ; try again", 2)
+    return password
+
+
+def set_password_command(
+    username: Annotated[str, typer.Argument(help="the staff account's sign-in name")],
+    config: ConfigOption = None,
+) -> None:
+    """Give a staff account a new password (asked twice, or $PRIORITYSUPPORT_NEW_PASSWORD); this signs
+    that person out everywhere and lifts a lock-out."""
+    from sqlalchemy import Engine
+
+    from collector.database import writing
+    from collector.helpdesk.accounts import AccountError, set_password
+    from collector.helpdesk.passwords import WeakPassword
+
+    password = _new_password()
+    engine = _engine(config)
+    assert isinstance(engine, Engine)
+    try:
+        with writing(engine).begin() as conn:
+            ended = set_password(conn, username, password)
+    except (AccountError, WeakPassword) as exc:
+        _fail(str(exc), 2)
+    typer.echo(f"new password set for {username.strip().lower()}; {ended} session(s) ended")
 
 
 def add_api_client(

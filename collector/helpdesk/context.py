@@ -32,9 +32,10 @@ class Helpdesk:
     collector: Collector
     settings: HelpdeskSettings
     signer: Signer
-    form_limiter: RateLimiter
+    form_limiter: RateLimiter  # accepted web form posts
     login_limiter: RateLimiter
     pages: Any  # jinja2.Environment
+    form_attempts: RateLimiter | None = None  # every web form post, however it ends
 
     def render(self, name: str, **values: Any) -> str:
         return str(self.pages.get_template(name).render(**values))

@@ -60,4 +60,8 @@ async def check_form(
                 types=", ".join(files.ALLOWED),
             )
             problems.append(FormProblem("attachments", message))
+    total = sum(len(item.data) for item in uploads)
+    if total > settings.max_ticket_attachment_bytes:
+        limit = settings.max_ticket_attachment_bytes // (1024 * 1024)
+        problems.append(FormProblem("attachments", say["ticket_full"].format(limit=limit)))
     return problems, uploads

@@ -11,8 +11,9 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from http.cookies import SimpleCookie
 from typing import Any
 
-from collector.helpdesk.accounts import StaffUser, load_user
+from collector.helpdesk.accounts import StaffUser
 from collector.helpdesk.context import Helpdesk
+from collector.helpdesk.sessions import session_user
 from collector.helpdesk.signing import SESSION_COOKIE
 from collector.helpdesk.staff_tokens import staff_for_token
 
@@ -22,6 +23,8 @@ Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 GUARDED_PREFIX = "/api/v1/"
+# The API's own description (FastAPI's pages) is for staff too, whether or not the API is guarded.
+DOCS_PATHS = ("/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json")
 # Agents (own bearer tokens) and Alertmanager (its own route) are not staff.
 OPEN_PATHS = ("/api/v1/reports", "/api/v1/alertmanager")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
@@ -35,14 +38,21 @@ def needed_role(method: str, path: str) -> str:
     return "engineer"
 
 
+def is_guarded(path: str, guard_api: bool) -> bool:
+    if path in DOCS_PATHS:
+        return True
+    return guard_api and path.startswith(GUARDED_PREFIX) and not path.startswith(OPEN_PATHS)
+
+
 class ManagementApiGuard:
-    def __init__(self, app: ASGIApp, helpdesk: Helpdesk) -> None:
+    def __init__(self, app: ASGIApp, helpdesk: Helpdesk, guard_api: bool = True) -> None:
         self.app = app
         self.helpdesk = helpdesk
+        self.guard_api = guard_api  # False: only the API description pages need staff
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(GUARDED_PREFIX) or path.startswith(OPEN_PATHS):
+        if scope["type"] != "http" or not is_guarded(path, self.guard_api):
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
@@ -75,7 +85,9 @@ class ManagementApiGuard:
         if method not in SAFE_METHODS and headers.get("x-csrf-token") != session.csrf:
             return None, "send the page's CSRF token in X-CSRF-Token with a signed-in request"
         with engine.connect() as conn:
-            return load_user(conn, session.user_id), "the staff account is disabled"
+            return session_user(
+                conn, session
+            ), "the session has ended or the account is disabled; sign in again"
 
 
 async def _deny(send: Send, status: int, message: str) -> None:

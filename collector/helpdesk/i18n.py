@@ -114,6 +114,11 @@ FORM_ERRORS: dict[str, dict[str, str]] = {
         "of voeg een bijlage toe.",
         "text_nul": "De tekst bevat een ongeldig teken; verwijder het.",
         "too_many_files": "Voeg hoogstens {count} bijlagen toe.",
+        "name_long": "De naam van een bijlage is te lang; geef het bestand een kortere naam "
+        "(hoogstens 200 tekens) en voeg het opnieuw toe.",
+        "unreadable": "Het formulier kon niet worden gelezen; voeg de bijlagen opnieuw toe "
+        "en verstuur het nog eens.",
+        "ticket_full": "De bijlagen samen zijn groter dan {limit} MB; stuur minder of kleinere bestanden.",
         "too_big": "{name} is groter dan {limit} MB; stuur een kleiner bestand.",
         "empty": "{name} is leeg.",
         "fake": "{name} is geen echt bestand van dit type; stuur het originele bestand.",
@@ -130,6 +135,9 @@ FORM_ERRORS: dict[str, dict[str, str]] = {
         "description_long": "The description is too long; keep it under 20,000 characters or attach a file.",
         "text_nul": "The text contains an invalid character; remove it.",
         "too_many_files": "Attach at most {count} files.",
+        "name_long": "A file name is too long; rename the file (at most 200 characters) and attach it again.",
+        "unreadable": "The form could not be read; attach the files again and send it once more.",
+        "ticket_full": "The attachments together are larger than {limit} MB; send fewer or smaller files.",
         "too_big": "{name} is larger than {limit} MB; send a smaller file.",
         "empty": "{name} is empty.",
         "fake": "{name} is not a genuine file of its type; send the original file.",

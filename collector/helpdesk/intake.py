@@ -49,6 +49,8 @@ class Request:
     actor: str
     attachments: tuple[files.CheckedFile, ...] = ()
     instance: str | None = None
+    # False: the contact may not have sent it (unverified mail); no reporter, so nobody outside is mailed.
+    reporter_verified: bool = True
 
 
 def find_contact(conn: Connection, email: str, customer_id: int | None = None) -> Contact | None:
@@ -130,7 +132,7 @@ def open_ticket(collector: Collector, conn: Connection, contact: Contact, reques
             impact=impact,
             scope=scope,
             description=description,
-            reporter=contact.email,
+            reporter=contact.email if request.reporter_verified else None,
             language=language,
             instance_id=instance_id,
             premium=premium,

@@ -65,3 +65,64 @@ def attachments_of(message: EmailMessage) -> list[tuple[str, bytes]]:
         if isinstance(data, bytes):
             out.append((part.get_filename() or "bijlage", data))
     return out
+
+
+# -- structure: refused for good before the parser recurses into it ------------------------------------
+
+MAX_MULTIPARTS = 200  # a real mail has a handful; thousands nested is an attack on the parser
+
+
+def structure_problem(raw: bytes) -> str | None:
+    """Why this message can never be processed (the sender must not retry), or None."""
+    if raw.lower().count(b"boundary=") > MAX_MULTIPARTS:
+        return f"more than {MAX_MULTIPARTS} MIME multiparts"
+    return None
+
+
+# -- who really sent it: the trust boundary (docs/reliability.md, "Mail intake") -------------------------
+
+_RESULT = re.compile(r"\b(spf|dkim|dmarc)\s*=\s*([a-z]+)([^;]*)", re.IGNORECASE)
+_PROPERTY = re.compile(r"\b(header\.d|header\.i|header\.from|smtp\.mailfrom)\s*=\s*([^\s;]+)", re.IGNORECASE)
+
+
+def _domain(address: str) -> str:
+    return address.rsplit("@", 1)[-1].strip().strip(">").lower()
+
+
+def _aligned(domain: str, from_domain: str) -> bool:
+    # Relaxed alignment (RFC 7489): the same organisational domain, approximated as one being the other or
+    # a subdomain of it (either way round, the signer controls DNS inside the From domain's organisation).
+    if not domain or not from_domain:
+        return False
+    return domain == from_domain or from_domain.endswith("." + domain) or domain.endswith("." + from_domain)
+
+
+def sender_verified(message: EmailMessage, envelope_sender: str) -> tuple[bool, str]:
+    """Whether From: is the real sender, and why. The intake sits behind the company's MTA, which checks
+    SPF, DKIM and DMARC and writes the verdict in Authentication-Results at the top of the header (and
+    removes any copy the sender wrote). Only that topmost header counts. Without one, the envelope
+    sender must be the From address."""
+    from_address = parseaddr(str(message.get("From", "")))[1].strip().lower()
+    if not from_address:
+        return False, "no From address"
+    from_domain = _domain(from_address)
+    headers = message.get_all("Authentication-Results") or []
+    if not headers:
+        envelope = envelope_sender.strip().strip("<>").lower()
+        if envelope == from_address:
+            return True, "no Authentication-Results; envelope sender equals From"
+        return False, f"no Authentication-Results and envelope sender {envelope or '<>'} is not From"
+    verdict = str(headers[0])
+    for method, result, rest in _RESULT.findall(verdict):
+        if result.lower() != "pass":
+            continue
+        method = method.lower()
+        properties = [(name.lower(), _domain(value)) for name, value in _PROPERTY.findall(rest)]
+        if method == "dmarc":  # DMARC judged the From domain itself; a header.from, when given, must match
+            if all(domain == from_domain for name, domain in properties if name == "header.from"):
+                return True, "DMARC pass"
+            continue
+        for name, domain in properties:
+            if name in ("header.d", "header.i", "smtp.mailfrom") and _aligned(domain, from_domain):
+                return True, f"{method.upper()} pass aligned with {from_domain}"
+    return False, f"Authentication-Results does not pass for {from_domain}: {verdict[:200]}"

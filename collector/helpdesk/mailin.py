@@ -26,6 +26,8 @@ from collector.helpdesk.mailclass import (
     automatic_reason,
     plain_text,
     sender_address,
+    sender_verified,
+    structure_problem,
     ticket_number,
 )
 from collector.service import Collector
@@ -33,12 +35,13 @@ from collector.service import Collector
 log = logging.getLogger("prioritysupport.helpdesk.mail")
 MAX_MESSAGE_BYTES = 20 * 1024 * 1024
 REPEAT_WINDOW = timedelta(minutes=30)
+UNVERIFIED_PREFIX = "[unverified sender] "
 
 
 @dataclass(frozen=True)
 class Outcome:
     smtp_reply: str
-    action: str  # ticket, reply, dropped, refused
+    action: str  # ticket, reply, review (sender not verified), dropped, refused
     number: str | None = None
 
 
@@ -46,6 +49,17 @@ def handle_message(
     collector: Collector, raw: bytes, envelope_sender: str, *, max_attachment_bytes: int = 5 * 1024 * 1024
 ) -> Outcome:
     """Everything the listener does with one accepted message, without the network (tests call it too)."""
+    problem = structure_problem(raw)
+    if problem is None:
+        try:
+            return _handle(collector, raw, envelope_sender, max_attachment_bytes)
+        except RecursionError:  # nested beyond what the parser can walk: the same mail fails every time
+            problem = "MIME structure nested too deeply"
+    log.warning("mail refused for good: %s", problem)
+    return Outcome(f"554 5.6.0 message refused: {problem}; send a simpler message", "refused")
+
+
+def _handle(collector: Collector, raw: bytes, envelope_sender: str, max_attachment_bytes: int) -> Outcome:
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     reason = automatic_reason(message, envelope_sender)
@@ -56,12 +70,15 @@ def handle_message(
     subject = str(message.get("Subject", "")).strip()
     body = plain_text(message)
     number = ticket_number(subject)
+    verified, why = sender_verified(message, envelope_sender)
     with transaction(collector.engine) as conn:
         contact = intake.find_contact(conn, sender)
         if contact is None:
             return Outcome(
                 "550 5.7.1 sender is not a registered contact; use your registered address", "refused"
             )
+        if not verified:
+            return _unverified(collector, conn, contact, subject, body, envelope_sender, why)
         if number is not None:
             ticket = conn.execute(
                 select(core.tickets).where(
@@ -75,12 +92,8 @@ def handle_message(
         if repeat is not None:  # a resend or a header-less auto-reply: one ticket, no second confirmation
             intake.customer_reply(collector, conn, repeat, contact.email, body, via="mail")
             return Outcome(f"250 OK: added to {repeat.number}", "reply", repeat.number)
-        checked: list[files.CheckedFile] = []
-        for name, data in attachments_of(message)[:5]:
-            try:
-                checked.append(files.check_file(name, data, max_attachment_bytes))
-            except files.AttachmentError as exc:
-                body += f"\n\n[attachment not kept: {exc}]"
+        checked, note = files.for_mail(attachments_of(message), max_attachment_bytes)
+        body = body[: intake.MAX_DESCRIPTION - len(note)] + note  # the note names every file left out
         try:
             opened = intake.open_ticket(
                 collector,
@@ -100,6 +113,40 @@ def handle_message(
         except intake.IntakeError as exc:
             return Outcome(f"550 5.6.0 {exc}", "refused")
     return Outcome(f"250 OK: registered as {opened.number}", "ticket", opened.number)
+
+
+def _unverified(
+    collector: Collector,
+    conn: Connection,
+    contact: intake.Contact,
+    subject: str,
+    body: str,
+    envelope_sender: str,
+    why: str,
+) -> Outcome:
+    """From: names a contact but nothing shows they sent it: a new ticket for staff to review, joined to
+    nothing, and no mail to anyone outside (the named contact may be the victim of a forgery)."""
+    log.warning("mail from %s not verified (%s): new ticket for staff review", contact.email, why)
+    note = (
+        f"[staff review: the sender could not be verified ({why}). From: {contact.email}, "
+        f"envelope sender: {envelope_sender or '<>'}. Not joined to any ticket; nobody was mailed.]"
+    )
+    opened = intake.open_ticket(
+        collector,
+        conn,
+        contact,
+        intake.Request(
+            subject=(UNVERIFIED_PREFIX + subject)[: intake.MAX_SUBJECT],
+            description=f"{note}\n\n{body}",
+            category="question",
+            impact=None,
+            scope=None,
+            source="mail",
+            actor=f"mail-unverified:{contact.email}",
+            reporter_verified=False,
+        ),
+    )
+    return Outcome(f"250 OK: registered as {opened.number} for review", "review", opened.number)
 
 
 def recent_same_mail(conn: Connection, sender: str, subject: str, now: datetime) -> Row[Any] | None:

@@ -34,11 +34,19 @@ class HelpdeskSettings:
         default=5 * 1024 * 1024, metadata=_help("Largest attachment of a web form submission, in bytes.")
     )
     max_attachments: int = field(default=3, metadata=_help("Attachments per web form submission."))
+    max_ticket_attachment_bytes: int = field(
+        default=20 * 1024 * 1024,
+        metadata=_help("All attachments of one ticket together (web form and mail), in bytes."),
+    )
     # Web form: this many submissions per client address per window (in memory, per process).
     form_submissions: int = field(
         default=5, metadata=_help("Web form submissions per client address per window.")
     )
     form_window_seconds: float = field(default=600.0, metadata=_help("Length of that window in seconds."))
+    # Refused posts (typos, a stale page) count separately and far more leniently.
+    form_attempts: int = field(
+        default=30, metadata=_help("Web form posts of any outcome per client address per window.")
+    )
     login_attempts: int = field(
         default=5, metadata=_help("Consecutive failed sign-ins before an account is locked.")
     )

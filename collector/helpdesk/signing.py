@@ -12,6 +12,7 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine, select
 
+from collector.database import writing
 from collector.helpdesk.tables import secrets as secret_table
 
 SESSION_COOKIE = "ps_staff"
@@ -19,7 +20,7 @@ FORM_COOKIE = "ps_form"
 
 
 def load_or_create_secret(engine: Engine) -> str:
-    with engine.begin() as conn:
+    with writing(engine).begin() as conn:
         value = conn.execute(select(secret_table.c.value).where(secret_table.c.name == "signing")).scalar()
         if value is None:
             value = secrets.token_urlsafe(48)
@@ -31,6 +32,7 @@ def load_or_create_secret(engine: Engine) -> str:
 class Session:
     user_id: int
     csrf: str
+    session_id: str  # names the server-side row (collector/helpdesk/sessions.py)
 
 
 class Signer:
@@ -41,8 +43,8 @@ class Signer:
         self.session_seconds = session_seconds
 
     # -- staff session -------------------------------------------------------------------------------------
-    def new_session(self, user_id: int) -> str:
-        return self._session.dumps({"u": user_id, "c": secrets.token_urlsafe(24)})
+    def new_session(self, user_id: int, session_id: str) -> str:
+        return self._session.dumps({"u": user_id, "c": secrets.token_urlsafe(24), "s": session_id})
 
     def read_session(self, cookie: str | None) -> Session | None:
         data = self._loads(self._session, cookie, self.session_seconds)
@@ -50,9 +52,10 @@ class Signer:
             not isinstance(data, dict)
             or not isinstance(data.get("u"), int)
             or not isinstance(data.get("c"), str)
+            or not isinstance(data.get("s"), str)
         ):
             return None
-        return Session(data["u"], data["c"])
+        return Session(data["u"], data["c"], data["s"])
 
     # -- public form: double submit (a random nonce in a cookie, its signed copy in the form) -------------
     def new_form_token(self, nonce: str) -> str:

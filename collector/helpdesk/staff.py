@@ -72,8 +72,8 @@ def router(helpdesk: Helpdesk) -> APIRouter:
 
     @staff.post("/logout")
     async def logout(request: Request, who: Who) -> Response:
-        await checked_form(request, who)
-        return sign_out()
+        form = await checked_form(request, who)
+        return sign_out(helpdesk, who, everywhere=form.get("everywhere") == "1")
 
     # -- queue ------------------------------------------------------------------------------------------
 

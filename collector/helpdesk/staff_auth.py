@@ -9,8 +9,10 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
-from collector.helpdesk.accounts import SignInRefused, StaffUser, authenticate, load_user
+from collector.database import writing
+from collector.helpdesk.accounts import SignInRefused, StaffUser, authenticate
 from collector.helpdesk.context import Helpdesk
+from collector.helpdesk.sessions import end_all_sessions, end_session, session_user, start_session
 from collector.helpdesk.signing import SESSION_COOKIE
 from collector.helpdesk.staff_texts import STAFF_TEXTS
 
@@ -20,6 +22,7 @@ class Signed:
     user: StaffUser
     csrf: str
     lang: str
+    session_id: str
 
     @property
     def t(self) -> dict[str, str]:
@@ -38,11 +41,11 @@ def current(helpdesk: Helpdesk, request: Request) -> Signed:
     user = None
     if session is not None:
         with helpdesk.collector.engine.connect() as conn:
-            user = load_user(conn, session.user_id)
+            user = session_user(conn, session)
     if session is None or user is None:
         raise NotSignedIn(request.url.path)
     lang = request.query_params.get("lang")
-    return Signed(user, session.csrf, lang if lang in STAFF_TEXTS else user.language)
+    return Signed(user, session.csrf, lang if lang in STAFF_TEXTS else user.language, session.session_id)
 
 
 def login_page(
@@ -62,7 +65,9 @@ def safe_next(value: str | None) -> str:
 def sign_in(helpdesk: Helpdesk, username: str, password: str, next_url: str, lang: str) -> Response:
     settings = helpdesk.settings
     refused: SignInRefused | None = None
-    with helpdesk.collector.engine.begin() as conn:
+    session_id = ""
+    # Reads then writes (failure count, the session row): take the write lock at BEGIN.
+    with writing(helpdesk.collector.engine).begin() as conn:
         try:
             user = authenticate(
                 conn,
@@ -72,6 +77,7 @@ def sign_in(helpdesk: Helpdesk, username: str, password: str, next_url: str, lan
                 attempts=settings.login_attempts,
                 lockout=timedelta(minutes=settings.lockout_minutes),
             )
+            session_id = start_session(conn, user.id, helpdesk.collector.clock.now())
         except SignInRefused as exc:
             refused = exc  # caught inside the block so the failure count is committed
     if refused is not None:
@@ -79,7 +85,7 @@ def sign_in(helpdesk: Helpdesk, username: str, password: str, next_url: str, lan
     response = RedirectResponse(safe_next(next_url), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
-        helpdesk.signer.new_session(user.id),
+        helpdesk.signer.new_session(user.id, session_id),
         max_age=int(settings.session_hours * 3600),
         httponly=True,
         secure=settings.cookie_secure,
@@ -89,7 +95,13 @@ def sign_in(helpdesk: Helpdesk, username: str, password: str, next_url: str, lan
     return response
 
 
-def sign_out() -> Response:
+def sign_out(helpdesk: Helpdesk, who: Signed, *, everywhere: bool = False) -> Response:
+    """Ends this session (or every session of this person) in the database, then drops the cookie."""
+    with writing(helpdesk.collector.engine).begin() as conn:
+        if everywhere:
+            end_all_sessions(conn, who.user.id)
+        else:
+            end_session(conn, who.session_id)
     response = RedirectResponse("/staff/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 STAFF_TEXTS: dict[str, dict[str, str]] = {
     "nl": {
         "main": "Hoofdinhoud", "sign_in": "Aanmelden", "sign_out": "Afmelden", "username": "Gebruikersnaam",
+        "sign_out_everywhere": "Overal afmelden",
         "password": "Wachtwoord", "queue": "Wachtrij", "customers": "Klanten", "phone": "Telefoonmelding",
         "maintenance": "Onderhoud en stilte", "ticket": "Ticket", "subject": "Onderwerp",
         "customer": "Klant", "priority": "Prioriteit", "state": "Status", "assignee": "Behandelaar",
@@ -29,6 +30,7 @@ STAFF_TEXTS: dict[str, dict[str, str]] = {
     },
     "en": {
         "main": "Main content", "sign_in": "Sign in", "sign_out": "Sign out", "username": "User name",
+        "sign_out_everywhere": "Sign out everywhere",
         "password": "Password", "queue": "Queue", "customers": "Customers", "phone": "Phone intake",
         "maintenance": "Maintenance and silences", "ticket": "Ticket", "subject": "Subject",
         "customer": "Customer", "priority": "Priority", "state": "State", "assignee": "Assignee",

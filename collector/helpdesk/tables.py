@@ -93,3 +93,24 @@ secrets = Table(
     Column("name", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+# One row per signed-in browser: the cookie carries a random id, this table its hash. Deleting rows ends
+# sessions at once (sign out, sign out everywhere, a new password).
+staff_sessions = Table(
+    "helpdesk_staff_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("staff_id", ForeignKey("helpdesk_staff.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+# Failed sign-ins for names without an (enabled) account, so they lock exactly like real accounts do.
+sign_in_failures = Table(
+    "helpdesk_sign_in_failures",
+    metadata,
+    Column("username", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UTCDateTime, nullable=True),
+    Column("updated_at", UTCDateTime, nullable=False, index=True),
+)

@@ -13,11 +13,33 @@ from collector.helpdesk import attachments as files
 from collector.helpdesk import intake, questions
 from collector.helpdesk.context import Helpdesk
 from collector.helpdesk.form_check import FormProblem, check_form
-from collector.helpdesk.i18n import TEXTS, pick_language
+from collector.helpdesk.i18n import FORM_ERRORS, TEXTS, pick_language
 from collector.helpdesk.signing import FORM_COOKIE
 
+# Beyond this many files the form is not read at all (each file is spooled while parsing).
+MAX_POSTED_FILES = 20
 FIELDS = ("name", "email", "phone", "subject", "description", "kind", "severity", "reach")
 MAX_FIELD = 40_000
+
+
+def unreadable_form(exc: Exception, lang: str, max_files: int) -> FormProblem:
+    """What went wrong with a form that could not be parsed, in the customer's words (never "expired")."""
+    say = FORM_ERRORS[lang]
+    cause = " ".join(_chain(exc))
+    if "Too many files" in cause:
+        return FormProblem("attachments", say["too_many_files"].format(count=max_files))
+    if "header size" in cause:  # a file name of thousands of characters
+        return FormProblem("attachments", say["name_long"])
+    return FormProblem("", say["unreadable"])
+
+
+def _chain(exc: BaseException | None) -> list[str]:
+    """The messages of an exception and of those behind it (Starlette wraps the parser's in a 400)."""
+    seen: list[str] = []
+    while exc is not None and len(seen) < 5:
+        seen.append(f"{exc} {getattr(exc, 'detail', '')}")
+        exc = exc.__cause__ or exc.__context__
+    return seen
 
 
 def client_address(request: Request) -> str:
@@ -70,16 +92,19 @@ def router(helpdesk: Helpdesk) -> APIRouter:
     @web.post("/melding")
     async def submit(request: Request) -> Response:
         lang = pick_language(request.query_params.get("lang"))
-        limit = settings.max_attachment_bytes * settings.max_attachments + 256 * 1024
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
-            return form_page(lang, {}, general(lang, "too_large"), 413)
-        if not helpdesk.form_limiter.allow(client_address(request)):
+        # Size is bounded by the body-limit middleware. Without the form's cookie the token can never
+        # match: refuse before reading (and spooling) a byte of the body.
+        if not request.cookies.get(FORM_COOKIE):
+            return form_page(lang, {}, general(lang, "expired"), 403)
+        address = client_address(request)
+        attempts = helpdesk.form_attempts
+        if attempts is not None and not attempts.allow(address):
             return form_page(lang, {}, general(lang, "too_many"), 429)
         try:
-            form = await request.form(max_files=settings.max_attachments + 1, max_fields=40)
-        except Exception:  # a malformed multipart body is the client's fault, not a server error
-            return form_page(lang, {}, general(lang, "expired"), 400)
+            # More files than allowed are parsed (the body is bounded) so the answer can say so.
+            form = await request.form(max_files=MAX_POSTED_FILES, max_fields=40)
+        except Exception as exc:  # a malformed multipart body is the client's fault, not a server error
+            return form_page(lang, {}, [unreadable_form(exc, lang, settings.max_attachments)], 400)
         raw = {k: form.get(k, "") for k in FIELDS}
         values = {k: v[:MAX_FIELD] if isinstance(v, str) else "" for k, v in raw.items()}
         token = form.get("csrf")
@@ -91,6 +116,9 @@ def router(helpdesk: Helpdesk) -> APIRouter:
         problems, uploads = await check_form(form, values, lang, settings)
         if problems:
             return form_page(lang, values, problems, 422)
+        # Only accepted reports count against the limit; what was typed stays in the form.
+        if helpdesk.form_limiter.blocked(address):
+            return form_page(lang, values, general(lang, "too_many"), 429)
         collector = helpdesk.collector
         try:
             with transaction(collector.engine) as conn:
@@ -118,6 +146,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
                 )
         except (intake.IntakeError, questions.AnswerError) as exc:
             return form_page(lang, values, [FormProblem(exc.field, str(exc))], 422)
+        helpdesk.form_limiter.hit(address)
         receipt = helpdesk.signer.receipt(opened.number)
         return RedirectResponse(f"/melding/ontvangen?lang={lang}&r={receipt}", status_code=303)
 

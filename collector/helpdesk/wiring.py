@@ -29,15 +29,15 @@ def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | Non
         # Lock-out protects each account; this slows guessing across many accounts from one address.
         login_limiter=RateLimiter(30, 600.0),
         pages=page_environment(),
+        form_attempts=RateLimiter(settings.form_attempts, settings.form_window_seconds),
     )
     app.include_router(api.router(helpdesk))
     app.include_router(web.router(helpdesk))
     app.include_router(staff.router(helpdesk))
     staff.install_handlers(app, helpdesk)
-    if settings.protect_management_api:
-        from collector.helpdesk.guard import ManagementApiGuard
+    from collector.helpdesk.guard import ManagementApiGuard
 
-        app.add_middleware(ManagementApiGuard, helpdesk=helpdesk)
+    app.add_middleware(ManagementApiGuard, helpdesk=helpdesk, guard_api=settings.protect_management_api)
     app.mount("/helpdesk-static", StaticFiles(directory=str(STATIC)), name="helpdesk-static")
     collector.extras["helpdesk_runtime"] = helpdesk
     return helpdesk

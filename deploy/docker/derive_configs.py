@@ -32,6 +32,7 @@ DERIVED: tuple[tuple[Path, Path, str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("http://127.0.0.1:8480", "http://collector:8480"),
             ("/etc/prometheus/alertmanager-smtp-password", "/etc/alertmanager/smtp-password"),
+            ("/etc/prometheus/prioritysupport-webhook-token", "/etc/alertmanager/webhook-token"),
         ),
     ),
     (

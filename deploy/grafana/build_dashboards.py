@@ -72,7 +72,7 @@ CUSTOMERS = Dashboard(
     panels=(
         Panel(
             "Instances up",
-            (q(f"prioritysupport_odoo_up{{{C}}}", "{{customer}} {{instance_name}}", instant=True),),
+            (q(f"prioritysupport_odoo_up{{{C}}}", "{{customer}} {{odoo_instance}}", instant=True),),
             kind="stat",
             width=8,
             thresholds=((0, "red"), (1, "green")),
@@ -82,8 +82,8 @@ CUSTOMERS = Dashboard(
             "Availability, last 24 h",
             (
                 q(
-                    f"avg_over_time(prioritysupport_odoo_up{{{C}}}[1d])",
-                    "{{customer}} {{instance_name}}",
+                    f"odoo_instance:prioritysupport_odoo_up:avg1d{{{C}}}",
+                    "{{customer}} {{odoo_instance}}",
                     instant=True,
                 ),
             ),
@@ -93,17 +93,46 @@ CUSTOMERS = Dashboard(
             thresholds=((0, "red"), (0.99, "orange"), (0.999, "green")),
         ),
         Panel(
+            "Availability, last 30 days",
+            (
+                q(
+                    f"odoo_instance:prioritysupport_odoo_up:avg30d{{{C}}}",
+                    "{{customer}} {{odoo_instance}}",
+                    instant=True,
+                ),
+            ),
+            kind="bargauge",
+            unit="percentunit",
+            width=8,
+            thresholds=((0, "red"), (0.99, "orange"), (0.999, "green")),
+            description="Recomputed hourly; the monthly report has the figure that counts.",
+        ),
+        Panel(
             "Integrations up",
             (
                 q(
                     f"prioritysupport_integration_up{{{C}}}",
-                    "{{customer}} {{instance_name}} {{integration}}",
+                    "{{customer}} {{odoo_instance}} {{integration}}",
                     instant=True,
                 ),
             ),
             kind="stat",
-            width=8,
+            width=12,
             thresholds=((0, "red"), (1, "green")),
+        ),
+        Panel(
+            "Integrations, availability last 24 h",
+            (
+                q(
+                    f"integration:prioritysupport_integration_up:avg1d{{{C}}}",
+                    "{{customer}} {{odoo_instance}} {{integration}}",
+                    instant=True,
+                ),
+            ),
+            kind="bargauge",
+            unit="percentunit",
+            width=12,
+            thresholds=((0, "red"), (0.99, "orange"), (0.999, "green")),
         ),
         Panel(
             "Internal users against limit",
@@ -146,19 +175,19 @@ CUSTOMERS = Dashboard(
             unit="percentunit",
             width=12,
             thresholds=((0, "green"), (0.9, "orange"), (1.0001, "red")),
-            description="Orange from 90% (near), red above 100% (over).",
+            description="Orange from 90% (near: PrioritySupportLimitNear), red above 100% (over).",
         ),
         Panel(
             "Users and lines per instance (agents)",
             (
                 q(
                     f"prioritysupport_internal_users{{{C}}}",
-                    "{{customer}} {{instance_name}} users",
+                    "{{customer}} {{odoo_instance}} users",
                     instant=True,
                 ),
                 q(
                     f"prioritysupport_custom_code_lines{{{C}}}",
-                    "{{customer}} {{instance_name}} lines",
+                    "{{customer}} {{odoo_instance}} lines",
                     instant=True,
                 ),
             ),
@@ -219,7 +248,10 @@ SLA = Dashboard(
                 ),
             ),
             width=12,
-            description="Deadlines passed (a count that only grows); the report has the details.",
+            description=(
+                "Deadlines passed (a count that only grows), by the priority the ticket had when it "
+                "breached; the report has the details."
+            ),
         ),
         Panel(
             "New breaches in the selected range",
@@ -241,7 +273,7 @@ SLA = Dashboard(
 FLEET = Dashboard(
     uid="ps-fleet",
     title="PrioritySupport / Fleet",
-    description="Agents, hosts, Odoo latency and the collector's intake.",
+    description="Agents, hosts, Odoo latency, the collector's intake, and the processes themselves.",
     panels=(
         Panel(
             "Agents scraped",
@@ -253,14 +285,17 @@ FLEET = Dashboard(
         ),
         Panel(
             "Last report age per instance",
-            (q(f"prioritysupport_agent_last_seen_age_seconds{{{C}}}", "{{customer}} {{instance_name}}"),),
+            (q(f"prioritysupport_agent_last_seen_age_seconds{{{C}}}", "{{customer}} {{odoo_instance}}"),),
             unit="s",
             width=16,
-            description="Seen by the collector; after 3 missed reports the instance is probed from outside.",
+            description=(
+                "Seen by the collector (an agent that never reported: since its enrolment); after 3 missed "
+                "reports the instance is probed from outside."
+            ),
         ),
         Panel(
             "Odoo response time",
-            (q(f"prioritysupport_odoo_latency_seconds{{{C}}}", "{{customer}} {{instance_name}}"),),
+            (q(f"prioritysupport_odoo_latency_seconds{{{C}}}", "{{customer}} {{odoo_instance}}"),),
             unit="s",
             width=12,
         ),
@@ -271,11 +306,14 @@ FLEET = Dashboard(
             width=12,
         ),
         Panel(
-            "Host memory and load",
-            (
-                q(f"prioritysupport_host_memory_usage_ratio{{{C}}}", "{{customer}} {{instance}} memory"),
-                q(f"prioritysupport_host_load1{{{C}}}", "{{customer}} {{instance}} load"),
-            ),
+            "Host memory",
+            (q(f"prioritysupport_host_memory_usage_ratio{{{C}}}", "{{customer}} {{instance}}"),),
+            unit="percentunit",
+            width=12,
+        ),
+        Panel(
+            "Host load, 1 minute",
+            (q(f"prioritysupport_host_load1{{{C}}}", "{{customer}} {{instance}}"),),
             width=12,
         ),
         Panel(
@@ -287,24 +325,74 @@ FLEET = Dashboard(
         ),
         Panel(
             "Odoo workers",
-            (
-                q(f"prioritysupport_odoo_workers{{{C}}}", "{{customer}} {{instance}} workers"),
-                q(
-                    f"prioritysupport_odoo_workers_resident_memory_bytes{{{C}}} / 2^20",
-                    "{{customer}} {{instance}} MiB",
-                ),
-            ),
+            (q(f"prioritysupport_odoo_workers{{{C}}}", "{{customer}} {{instance}}"),),
             width=12,
         ),
         Panel(
-            "Agent spool and last delivery",
+            "Odoo workers' memory",
+            (q(f"prioritysupport_odoo_workers_resident_memory_bytes{{{C}}}", "{{customer}} {{instance}}"),),
+            unit="bytes",
+            width=12,
+        ),
+        Panel(
+            "Agent memory against its MemoryMax",
             (
-                q(f"prioritysupport_agent_spool_reports{{{C}}}", "{{customer}} {{instance}} spooled"),
                 q(
-                    f"time() - prioritysupport_agent_last_push_timestamp_seconds{{{C}}}",
-                    "{{customer}} {{instance}} seconds since delivery",
+                    f'process_resident_memory_bytes{{job="prioritysupport-agent",{C}}}',
+                    "{{customer}} {{instance}}",
+                ),
+                q("vector(256 * 2^20)", "MemoryMax (systemd unit)"),
+            ),
+            unit="bytes",
+            width=12,
+        ),
+        Panel(
+            "Reports waiting in the spool",
+            (q(f"prioritysupport_agent_spool_reports{{{C}}}", "{{customer}} {{instance}}"),),
+            width=8,
+        ),
+        Panel(
+            "Oldest spooled report",
+            (q(f"prioritysupport_agent_spool_oldest_age_seconds{{{C}}}", "{{customer}} {{instance}}"),),
+            unit="s",
+            width=8,
+            description="How long the collector has been unreachable from that host (0: nothing waits).",
+        ),
+        Panel(
+            "Since the last delivery",
+            (
+                q(
+                    f"time() - (prioritysupport_agent_last_push_timestamp_seconds{{{C}}} > "
+                    "process_start_time_seconds or "
+                    f'process_start_time_seconds{{job="prioritysupport-agent",{C}}})',
+                    "{{customer}} {{instance}}",
                 ),
             ),
+            unit="s",
+            width=8,
+            description="Since the collector last accepted a report (or since the agent started, before).",
+        ),
+        Panel(
+            "Versions",
+            (
+                q(
+                    "max by (job, instance, component, version, python_version) (prioritysupport_build_info)",
+                    instant=True,
+                ),
+            ),
+            kind="table",
+            width=12,
+        ),
+        Panel(
+            "Restarts, last 24 h",
+            (
+                q(
+                    'changes(process_start_time_seconds{job=~"prioritysupport-.+"}[1d])',
+                    "{{job}} {{instance}}",
+                    instant=True,
+                ),
+            ),
+            kind="bargauge",
             width=12,
         ),
         Panel(
@@ -316,6 +404,7 @@ FLEET = Dashboard(
                 ),
             ),
             width=12,
+            description="401: revoked or wrong token; 422: a report not understood; 503: the database.",
         ),
         Panel(
             "Report intake latency, p99",
@@ -328,6 +417,25 @@ FLEET = Dashboard(
             ),
             unit="s",
             width=12,
+        ),
+        Panel(
+            "Collector memory",
+            (q('process_resident_memory_bytes{job="prioritysupport-collector"}', "{{instance}}"),),
+            unit="bytes",
+            width=8,
+        ),
+        Panel(
+            "Database size",
+            (q("max(prioritysupport_database_size_bytes)", "database"),),
+            unit="bytes",
+            width=8,
+        ),
+        Panel(
+            "Newest backup age",
+            (q("time() - max(prioritysupport_backup_last_timestamp_seconds)", "backup"),),
+            unit="s",
+            width=8,
+            description="From the files matching monitoring.backup_glob; the alert fires above 26 hours.",
         ),
     ),
 )
@@ -361,14 +469,31 @@ NOTIFICATIONS = Dashboard(
             width=12,
         ),
         Panel(
+            "Failed attempts per second, by channel (15 min)",
+            (q(f"channel:prioritysupport_notifications_failed:rate15m{{{CH}}}", "{{channel}}"),),
+            width=12,
+        ),
+        Panel(
             "Held until their calendar opens",
             (
                 q(
-                    f"sum by (channel, kind) (prioritysupport_notifications_held{{{CH}}})",
+                    f'sum by (channel, kind) (prioritysupport_notifications_held{{{CH},kind!="escalation"}})',
                     "{{channel}} {{kind}}",
                 ),
             ),
+            width=12,
+            description="Notices waiting for the support or premium calendar (escalation steps: next panel).",
+        ),
+        Panel(
+            "Escalation steps scheduled",
+            (
+                q(
+                    f'sum by (channel) (prioritysupport_notifications_held{{{CH},kind="escalation"}})',
+                    "{{channel}}",
+                ),
+            ),
             width=8,
+            description="Steps that go out unless the page is acknowledged first.",
         ),
         Panel(
             "Dead letters, last 24 h",
@@ -384,11 +509,30 @@ NOTIFICATIONS = Dashboard(
             width=8,
         ),
         Panel(
-            "Outbox",
+            "Outbox, open notifications",
+            (q("max(prioritysupport_outbox_depth)", "open"),),
+            width=8,
+        ),
+        Panel(
+            "Outbox, oldest due",
+            (q("max(prioritysupport_outbox_oldest_due_age_seconds)", "oldest due"),),
+            unit="s",
+            width=8,
+        ),
+        Panel(
+            "Alertmanager notifications failed per hour",
             (
-                q("max(prioritysupport_outbox_depth)", "open"),
-                q("max(prioritysupport_outbox_oldest_due_age_seconds)", "oldest due (s)"),
+                q(
+                    "sum by (integration) (increase(alertmanager_notifications_failed_total[1h]))",
+                    "{{integration}}",
+                ),
             ),
+            width=8,
+            description="To the collector: 422 is an alert whose customer label names no customer.",
+        ),
+        Panel(
+            "Alerts refused for an unknown customer, per hour",
+            (q("sum(increase(prioritysupport_alertmanager_unknown_customer_alerts_total[1h]))", "refused"),),
             width=8,
         ),
         Panel(
@@ -410,7 +554,7 @@ DASHBOARDS = (CUSTOMERS, SLA, FLEET, NOTIFICATIONS)
 
 # Which metric each dashboard variable lists its values from.
 VARIABLE_SOURCES = {
-    "customer": "prioritysupport_agent_last_seen_age_seconds",
+    "customer": "prioritysupport_customer_info",  # every customer of contracts.toml, reported or not
     "channel": "prioritysupport_notifications_sent_total",
 }
 
@@ -423,7 +567,6 @@ def _variable(name: str) -> dict[str, Any]:
         "type": "query",
         "datasource": DATASOURCE,
         "query": {"query": query, "refId": f"{name}-values"},
-        "definition": query,
         "refresh": 2,
         "includeAll": True,
         "allValue": ".*",
@@ -441,6 +584,15 @@ def _thresholds(panel: Panel) -> dict[str, Any]:
             for index, (value, color) in enumerate(panel.thresholds)
         ]
     return {"mode": "absolute", "steps": steps}
+
+
+def _options(panel: Panel) -> dict[str, Any]:
+    """Only the options the panel type has (grafana-foundation-sdk's models are the reference)."""
+    if panel.kind in ("stat", "bargauge"):
+        return {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}}
+    if panel.kind == "timeseries":
+        return {"legend": {"displayMode": "list", "placement": "bottom", "showLegend": True}}
+    return {"showHeader": True}
 
 
 def _panel(panel: Panel, panel_id: int, x: int, y: int) -> dict[str, Any]:
@@ -463,7 +615,7 @@ def _panel(panel: Panel, panel_id: int, x: int, y: int) -> dict[str, Any]:
         "datasource": DATASOURCE,
         "gridPos": {"x": x, "y": y, "w": panel.width, "h": panel.height},
         "fieldConfig": {"defaults": {"unit": panel.unit, "thresholds": _thresholds(panel)}, "overrides": []},
-        "options": {"reduceOptions": {"calcs": ["lastNotNull"], "fields": "", "values": False}},
+        "options": _options(panel),
         "targets": targets,
     }
 

@@ -55,9 +55,9 @@ def test_wrong_database_means_no_latency(start_sim: SimFactory, tmp_path: Path) 
 def _gauges(metrics: Metrics) -> tuple[str | None, str | None]:
     up = login = None
     for line in metrics.exposition().decode().splitlines():
-        if line.startswith('prioritysupport_odoo_up{instance="prod"}'):
+        if line.startswith('prioritysupport_odoo_up{odoo_instance="prod"}'):
             up = line.rsplit(" ", 1)[1]
-        if line.startswith('prioritysupport_odoo_login_ok{instance="prod"}'):
+        if line.startswith('prioritysupport_odoo_login_ok{odoo_instance="prod"}'):
             login = line.rsplit(" ", 1)[1]
     return up, login
 

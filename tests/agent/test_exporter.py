@@ -34,13 +34,14 @@ def test_exposition_passes_promtool(start_sim: SimFactory, tmp_path: Path) -> No
     text = metrics.exposition()
     _promtool_check(promtool, text)
     lines = text.decode()
-    assert 'prioritysupport_odoo_up{instance="prod"} 1.0' in lines
-    assert 'prioritysupport_internal_users{instance="prod"} 6.0' in lines
-    assert 'prioritysupport_integration_up{check="queue_job",instance="prod",integration="jobs"} 1.0' in lines
+    assert 'prioritysupport_odoo_up{odoo_instance="prod"} 1.0' in lines
+    assert 'prioritysupport_internal_users{odoo_instance="prod"} 6.0' in lines
+    integration = 'check="queue_job",integration="jobs",odoo_instance="prod"'
+    assert f"prioritysupport_integration_up{{{integration}}} 1.0" in lines
     assert "prioritysupport_custom_code_lines" in lines and "prioritysupport_host_memory_usage_ratio" in lines
     sim.set_fault("down")
     agent.run_due(force=True)
-    assert 'prioritysupport_odoo_up{instance="prod"} 0.0' in metrics.exposition().decode()
+    assert 'prioritysupport_odoo_up{odoo_instance="prod"} 0.0' in metrics.exposition().decode()
 
 
 def test_agent_run_serves_metrics_and_pushes(
@@ -67,7 +68,7 @@ def test_agent_run_serves_metrics_and_pushes(
         scrape = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
         assert scrape.status_code == 200
         _promtool_check(promtool, scrape.content)
-        assert 'prioritysupport_odoo_up{instance="prod"} 1.0' in scrape.text
+        assert 'prioritysupport_odoo_up{odoo_instance="prod"} 1.0' in scrape.text
     finally:
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=20)

@@ -36,8 +36,8 @@ def test_a_refused_context_get_falls_back_and_says_which_call(start_sim: SimFact
     assert auth.status == "ok" and "(res.users/search_read)" in (auth.detail or ""), auth.detail
     assert checks["odoo.read"].status == "ok"
     text = metrics.exposition().decode()
-    assert 'prioritysupport_odoo_up{instance="prod"} 1.0' in text
-    assert 'prioritysupport_odoo_login_ok{instance="prod"} 1.0' in text
+    assert 'prioritysupport_odoo_up{odoo_instance="prod"} 1.0' in text
+    assert 'prioritysupport_odoo_login_ok{odoo_instance="prod"} 1.0' in text
 
 
 def test_the_fallback_does_not_hide_a_refused_key(start_sim: SimFactory, tmp_path: Path) -> None:

@@ -55,7 +55,7 @@ def test_json2_before_19_is_a_configuration_error_not_an_outage(
     assert "configuration error" in (auth.detail or "") and "needs Odoo 19" in (auth.detail or "")
     assert 'protocol = "auto"' in (auth.detail or "")
     assert checks["odoo.latency"].status == "unknown"
-    assert 'prioritysupport_odoo_up{instance="prod"} 1.0' in metrics.exposition().decode()
+    assert 'prioritysupport_odoo_up{odoo_instance="prod"} 1.0' in metrics.exposition().decode()
 
 
 def _check_config(path: Path) -> subprocess.CompletedProcess[str]:

@@ -3,6 +3,7 @@ clock, the collector wired to them, and uvicorn serving it on a free port in a t
 
 from __future__ import annotations
 
+import itertools
 import threading
 import uuid
 from collections.abc import Iterator
@@ -121,6 +122,9 @@ def live(collector: Collector) -> Iterator[LiveServer]:
         yield server
 
 
+_SEQUENCES = itertools.count(1)
+
+
 def report(
     instance: str = "prod",
     checks: list[dict[str, Any]] | None = None,
@@ -131,7 +135,7 @@ def report(
         "schema_version": 1,
         "report_id": report_id or str(uuid.uuid4()),
         "agent_id": "agent-1",
-        "sequence": 1,
+        "sequence": next(_SEQUENCES),  # each report a new observation (the collector de-duplicates)
         "sent_at": "2026-11-27T11:00:00+00:00",
         "instance": {
             "name": instance,

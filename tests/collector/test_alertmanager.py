@@ -119,5 +119,25 @@ def test_webhook_payload_errors_are_4xx(collector: Collector, live: LiveServer) 
         "status": "firing",
         "alerts": [{"status": "firing", "labels": {"customer": "nobody"}, "fingerprint": "abc"}],
     }
+    counted = "prioritysupport_alertmanager_unknown_customer_alerts_total"
+    assert collector.registry.get_sample_value(counted) == 0
     answer = httpx.post(f"{live.url}/api/v1/alertmanager", json=unknown)
-    assert answer.status_code == 200 and answer.json()["results"][0]["result"] == "ignored"
+    # A 4xx: Alertmanager counts a failed notification and does not retry it; the collector counts it too.
+    assert answer.status_code == 422 and answer.json()["results"][0]["result"] == "unknown customer"
+    assert "nobody" in answer.json()["error"] and "contracts.toml" in answer.json()["error"]
+    assert collector.registry.get_sample_value(counted) == 1
+
+
+def test_known_alerts_of_a_batch_are_kept_when_one_names_an_unknown_customer(
+    collector: Collector, live: LiveServer
+) -> None:
+    alerts = [
+        {"status": "firing", "labels": {"customer": "acme", "alertname": "Disk"}, "fingerprint": "f1"},
+        {"status": "firing", "labels": {"customer": "acmee", "alertname": "Disk"}, "fingerprint": "f2"},
+    ]
+    payload = {"version": "4", "status": "firing", "alerts": alerts}
+    answer = httpx.post(f"{live.url}/api/v1/alertmanager", json=payload)
+    assert answer.status_code == 422
+    assert [r["result"] for r in answer.json()["results"]] == ["opened", "unknown customer"]
+    staff = staff_headers(collector)
+    assert len(httpx.get(f"{live.url}/api/v1/tickets", headers=staff).json()) == 1

@@ -83,6 +83,9 @@ def prometheus_server(
                 f"--storage.tsdb.path={root / 'data'}",
                 f"--web.listen-address=127.0.0.1:{port}",
                 "--web.enable-lifecycle",
+                # Resend firing alerts every second, not every minute: an alert that fires at the first
+                # evaluation (the Watchdog), before the Alertmanager is discovered, arrives at once.
+                "--rules.alert.resend-delay=1s",
             ],
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -16,8 +16,9 @@ import os
 import re
 import subprocess
 import sys
+import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,9 @@ from tests.support.components import free_port, require_binary, wait_for_port
 COMMAND = str(Path(sys.executable).with_name("prioritysupport"))
 CLOCK_START = "2026-11-27T17:30:00+01:00"  # Friday evening: support closed, premium open
 CLOCK_FACTOR = 60  # one real second is a simulated minute
+TYPO_CUSTOMER = "acmee"
+WEBHOOK_TOKEN = "stack-test-webhook-token-0123456789"
+WATCHDOG_MINUTES = 12  # simulated: 12 real seconds without the Watchdog (it arrives about every 2 s)
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,9 @@ class Stack:
     logs: Path
     database: Path  # the collector's SQLite file
     ops_sink: WebhookReceiver  # Alertmanager's ops-team receiver
+    sink: WebhookReceiver  # the collector's notification channels (apprise json:// URLs)
+    alertmanager_url: str
+    stop_alertmanager: Callable[[], None]
 
     def inject(self, fault: str) -> None:
         request = urllib.request.Request(
@@ -111,6 +118,13 @@ def _prometheus_config(collector_port: int, agent_port: int, am_port: int, base:
         "  labels:\n    customer: acme\n    ticket_source: prometheus\n",
         0o644,
     )
+    # The same agent listed once more under a misspelt customer: its incident alert must not vanish.
+    _write(
+        base / "agents" / "typo.yml",
+        f'- targets: ["127.0.0.1:{agent_port}"]\n'
+        f"  labels:\n    customer: {TYPO_CUSTOMER}\n    ticket_source: prometheus\n",
+        0o644,
+    )
     return text
 
 
@@ -128,19 +142,29 @@ def _custom_addons(base: Path) -> Path:
     return module.parent
 
 
-def _alertmanager_config(collector_port: int, ops_url: str) -> str:
+def _alertmanager_config(collector_port: int, ops_url: str, token_file: Path) -> str:
     """deploy/alertmanager/alertmanager.yml: the local collector, the ops team as a webhook, short waits."""
     text = (DEPLOY / "alertmanager" / "alertmanager.yml").read_text(encoding="utf-8")
     text = text.replace("http://127.0.0.1:8480", f"http://127.0.0.1:{collector_port}")
+    text = text.replace("/etc/prometheus/prioritysupport-webhook-token", str(token_file))
     ops = text.index("  - name: ops-team")
     text = text[:ops] + f"  - name: ops-team\n    webhook_configs:\n      - url: {ops_url}\n"
     text = re.sub(r"group_wait: \S+", "group_wait: 1s", text)
+    text = re.sub(r"repeat_interval: \S+", "repeat_interval: 2s", text)
     return re.sub(r"group_interval: \S+", "group_interval: 1s", text)
 
 
 def _short_waits(rules: str) -> str:
     """Rules as shipped, but evaluated every second and firing after 2 s instead of minutes or an hour."""
-    return re.sub(r"for: \S+", "for: 2s", rules.replace("interval: 1m", "interval: 1s"))
+    return re.sub(r"for: \S+", "for: 2s", re.sub(r"interval: \S+", "interval: 1s", rules))
+
+
+def _wait_scraped(prometheus: Prometheus, job: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while prometheus.targets_up().get(job) != 1.0:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"Prometheus has not scraped {job} after {timeout} s")
+        time.sleep(0.2)
 
 
 @contextmanager
@@ -163,8 +187,10 @@ def running_stack(base: Path) -> Iterator[Stack]:
             base / "collector.toml",
             f'[database]\nurl = "sqlite:///{base}/collector.db"\n'
             f'[server]\nhost = "127.0.0.1"\nport = {collector_port}\nrun_worker = true\n'
+            f'alertmanager_token = "{WEBHOOK_TOKEN}"\n'
             f'[clock]\nmode = "accelerated"\nstart = "{CLOCK_START}"\nfactor = {CLOCK_FACTOR}\n'
             "[monitoring]\nagent_interval_seconds = 120\nsilent_intervals = 3\nsweep_seconds = 0.5\n"
+            f'watchdog_minutes = {WATCHDOG_MINUTES}\nbackup_glob = "{base}/backups/*.db"\n'
             "[monitoring.damping]\ndefault = 1\n"
             f'[notifications]\napprise_config = "{base}/apprise.yml"\n',
         )
@@ -217,12 +243,16 @@ def running_stack(base: Path) -> Iterator[Stack]:
             '  [[instances.integrations]]\n  name = "webshop"\n  check = "http"\n'
             f'  url = "http://127.0.0.1:{dead_port}/shop"\n  timeout = 1\n',
         )
-        stack.enter_context(
-            _process("agent", [COMMAND, "agent", "run", "--config", str(agent_toml)], base, agent_port)
+        (base / "backups").mkdir()
+        _write(base / "backups" / "collector-today.db", "")
+        token_file = _write(base / "webhook-token", WEBHOOK_TOKEN + "\n")
+        _write(
+            base / "alertmanager.yml",
+            _alertmanager_config(collector_port, f"{ops_sink.url}/ops", token_file),
+            0o644,
         )
-        _write(base / "alertmanager.yml", _alertmanager_config(collector_port, f"{ops_sink.url}/ops"), 0o644)
         alertmanager = require_binary("alertmanager", "prometheus-alertmanager")
-        stack.enter_context(
+        alertmanager_process = stack.enter_context(
             _process(
                 "alertmanager",
                 [
@@ -244,6 +274,12 @@ def running_stack(base: Path) -> Iterator[Stack]:
                 rule_text=_short_waits,
             )
         )
+        # The agent last, once Prometheus has the collector's series at 0: the first failure, page and dead
+        # letter happen under its eyes, as after a real start.
+        _wait_scraped(prometheus, "prioritysupport-collector")
+        stack.enter_context(
+            _process("agent", [COMMAND, "agent", "run", "--config", str(agent_toml)], base, agent_port)
+        )
         yield Stack(
             prometheus=prometheus,
             collector_url=f"http://127.0.0.1:{collector_port}",
@@ -252,4 +288,7 @@ def running_stack(base: Path) -> Iterator[Stack]:
             logs=base,
             database=base / "collector.db",
             ops_sink=ops_sink,
+            sink=sink,
+            alertmanager_url=f"http://127.0.0.1:{am_port}",
+            stop_alertmanager=alertmanager_process.terminate,
         )

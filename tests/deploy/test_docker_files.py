@@ -46,7 +46,7 @@ def test_dockerfile_copies_existing_paths_and_defines_the_targets() -> None:
 
 def test_compose_mounts_existing_files() -> None:
     compose = load_yaml(DOCKER / "compose.yaml")
-    optional = {"./smtp-password"}  # a secret each installation creates
+    optional = {"./smtp-password", "./webhook-token"}  # secrets each installation creates
     for name, service in compose["services"].items():
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]

@@ -40,7 +40,7 @@ def test_agent_example_loads_and_matches_the_contracts(tmp_path: Path) -> None:
     assert {i.name for i in config.instances} <= {i.name for i in acme.instances}  # type: ignore[attr-defined]
     integrations = {n.name for i in config.instances for n in i.integrations}  # type: ignore[attr-defined]
     assert set(acme.contracts[-1].integrations) <= integrations
-    assert config.exporter_listen == ("0.0.0.0", 9469)  # type: ignore[attr-defined]
+    assert config.exporter_listen == ("127.0.0.1", 9469)  # type: ignore[attr-defined]  # local unless opened
 
 
 def test_file_sd_example_uses_the_agent_exporter_port_and_known_customers() -> None:

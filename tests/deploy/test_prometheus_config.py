@@ -58,6 +58,6 @@ def test_every_alert_carries_the_labels_the_webhook_reads() -> None:
         for group in load_yaml(path)["groups"]:
             for rule in group["rules"]:
                 if "alert" in rule:
-                    assert rule["labels"]["severity"] in {"page", "ticket", "ops"}, rule["alert"]
+                    assert rule["labels"]["severity"] in {"page", "ticket", "ops", "watchdog"}, rule["alert"]
                     assert rule["labels"]["condition"], rule["alert"]
                     assert rule["annotations"]["summary"], rule["alert"]
