@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from agent.exporter import Metrics
+from agent.exporter import INSTANCE, Metrics
 from tests.support.odoo_real import OdooStack
 from tests.support.odoo_real_agent import agent_config, checks_of, run_once
 
@@ -19,10 +19,14 @@ AVAILABILITY = (
 )
 
 
-def _odoo_up(report: object) -> float:
+def _gauge(report: object, name: str = "prioritysupport_odoo_up") -> float | None:
     metrics = Metrics()
     metrics.observe(report)  # type: ignore[arg-type]
-    value = metrics.registry.get_sample_value("prioritysupport_odoo_up", {"instance": "prod"})
+    return metrics.registry.get_sample_value(name, {INSTANCE: "prod"})
+
+
+def _odoo_up(report: object) -> float:
+    value = _gauge(report)
     assert value is not None
     return value
 
@@ -48,6 +52,7 @@ def test_a_wrong_key_fails_authentication_only(up: OdooStack, tmp_path: Path) ->
     assert checks["odoo.latency"].status == "unknown", checks["odoo.latency"]
     # Item 8: Odoo serves; only monitoring cannot log in.
     assert _odoo_up(report) == 1
+    assert _gauge(report, "prioritysupport_odoo_login_ok") == 0
 
 
 def test_a_wrong_database_is_named(up: OdooStack, tmp_path: Path) -> None:
