@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 ARGS ?=
+# Real Odoo sources (folders or tarballs, ':' or ',' separated) for tests/odoo_real and `make odoo`.
+ODOO_SOURCE ?=
+export ODOO_SOURCE
 
-.PHONY: demo test lint typecheck pytest bench clean debian-packages
+.PHONY: demo test lint typecheck pytest bench clean debian-packages odoo
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +18,10 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/prioritysupport demo $(ARGS)
+
+# A real Odoo per series (ODOO_SOURCE, else ../shared/odoo/*.tar.xz) to try the agent on; Ctrl-C stops it.
+odoo: $(STAMP)
+	$(BIN)/python scripts/odoo-real.py
 
 debian-packages:
 	scripts/debian-packages.sh

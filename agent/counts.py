@@ -24,56 +24,15 @@ def count_users(client: OdooClient, now: datetime) -> tuple[int, int, int]:
     return internal, share, recent
 
 
-def _external_ids(client: OdooClient, model: str, ids: list[int]) -> dict[int, list[str]]:
-    if not ids:
-        return {}
-    rows = client.search_read(
-        "ir.model.data", [("model", "=", model), ("res_id", "in", ids)], ["module", "res_id"]
+def stored_code(
+    client: OdooClient, extensions: tuple[str, ...] = (".py", ".js", ".xml", ".css", ".scss")
+) -> list[Any]:
+    """Server actions, computed manual fields and imported modules' views and files, as Odoo selects them."""
+    from agent.cloc.stored import select_stored_code
+
+    return select_stored_code(
+        lambda model, domain, fields: client.search_read(model, domain, fields), extensions
     )
-    found: dict[int, list[str]] = {}
-    for row in rows:
-        found.setdefault(int(row["res_id"]), []).append(str(row["module"]))
-    return found
-
-
-def stored_code(client: OdooClient) -> list[Any]:
-    """Server actions with code and computed manual fields no real module defines (Odoo's selection)."""
-    from agent.cloc import StoredCode
-
-    actions = client.search_read("ir.actions.server", [("state", "=", "code")], ["name", "code"])
-    fields = client.search_read(
-        "ir.model.fields", [("state", "=", "manual"), ("compute", "!=", False)], ["name", "compute"]
-    )
-    action_xmlids = _external_ids(client, "ir.actions.server", [int(row["id"]) for row in actions])
-    field_xmlids = _external_ids(client, "ir.model.fields", [int(row["id"]) for row in fields])
-    mentioned = sorted(
-        {module for modules in (*action_xmlids.values(), *field_xmlids.values()) for module in modules}
-    )
-    real_modules: set[str] = set()
-    if mentioned:
-        rows = client.search_read("ir.module.module", [("name", "in", mentioned)], ["name"])
-        real_modules = {str(row["name"]) for row in rows}
-
-    records: list[Any] = []
-    for model, rows, xmlids, code_field in (
-        ("ir.actions.server", actions, action_xmlids, "code"),
-        ("ir.model.fields", fields, field_xmlids, "compute"),
-    ):
-        for row in rows:
-            modules = xmlids.get(int(row["id"]), [])
-            # Odoo keeps a record only through external ids outside real modules (or none at all).
-            kept = [module for module in modules if module not in real_modules]
-            if modules and not kept:
-                continue
-            records.append(
-                StoredCode(
-                    module=None,
-                    item=f"{model}/{row['id']}: {row.get('name')}",
-                    source=str(row.get(code_field) or ""),
-                    excluded="__cloc_exclude__" in kept,
-                )
-            )
-    return records
 
 
 def _publisher_warranty(client: OdooClient) -> list[ModuleLines] | None:
@@ -111,25 +70,29 @@ def count_lines(
     folders = readable_folders(addons_paths)
     if folders:
         from agent.cloc import book_stored_code, count_addons, rules_for_version
+        from agent.cloc.stored import imported_modules
 
         installed = client.search_read("ir.module.module", [("state", "=", "installed")], ["name", "author"])
-        names = [str(row["name"]) for row in installed]
+        imported = imported_modules(lambda model, domain, fields: client.search_read(model, domain, fields))
+        # Modules imported as data have no folder: Odoo counts them from the database only.
+        names = [str(row["name"]) for row in installed if str(row["name"]) not in imported.all]
         authors = {str(row["name"]): row.get("author") or None for row in installed}
+        rules = rules_for_version(server_version)
         report = count_addons(
             [str(folder) for folder in folders],
             installed=names,
-            rules=rules_for_version(server_version),
+            rules=rules,
             cache_dir=cache_dir,
             workers=1,
         )
         file_modules = set(report.modules)
-        book_stored_code(report, stored_code(client))
+        book_stored_code(report, stored_code(client, rules.extensions), rules.max_line_size)
         modules = [
             ModuleLines(
                 name=name,
                 code=entry.code,
                 total=entry.total,
-                author=entry.author or authors.get(name),
+                author=authors.get(name) or entry.author,  # Odoo's API decodes the manifest right
                 source="file" if name in file_modules else "database",
             )
             for name, entry in sorted(report.modules.items())

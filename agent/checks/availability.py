@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
+
 from agent.checks.common import Stopwatch, result
 from agent.config import Instance
 from agent.odoo import (
@@ -38,12 +40,14 @@ def _login_page(instance: Instance, transport: HttpTransport) -> CheckResult:
     watch = Stopwatch()
     try:
         response = transport.request("GET", f"{instance.url}/web/login", allow_redirects=True)
-    except ServerDown as error:
+    except (ServerDown, requests.TooManyRedirects) as error:
+        # A real Odoo whose PostgreSQL just stopped sends /web/login round a redirect loop.
+        detail = str(error) if isinstance(error, ServerDown) else "/web/login redirects in a loop"
         return result(
             "odoo.login_page",
             "login_page",
             "failing",
-            detail=str(error),
+            detail=detail,
             impact="high",
             scope="organisation",
             duration_ms=watch.ms,

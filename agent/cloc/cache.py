@@ -18,7 +18,7 @@ from agent.cloc.discovery import Identity
 from agent.cloc.parsers import FILE_TOO_LARGE, LINE_TOO_LONG, SYNTAX_ERROR, UNREADABLE, LineCount, Outcome
 
 FORMAT = "prioritysupport-cloc-cache"
-VERSION = 1
+VERSION = 2  # 2: manifest authors decoded as UTF-8
 FILE_NAME = "cloc-cache-v1.json"
 MAX_FILES = 200_000
 _KNOWN_ERRORS = frozenset({SYNTAX_ERROR, LINE_TOO_LONG, FILE_TOO_LARGE, UNREADABLE})

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agent.cloc.parsers import LineCount, count_python, count_xml
+from agent.cloc.parsers import LineCount, Outcome, count_python, count_text, count_xml
 from agent.cloc.results import ClocReport
+from agent.cloc.rules import MAX_LINE_SIZE
 
 STUDIO_MODULE = "odoo/studio"
 
@@ -28,19 +29,36 @@ def count_python_source(text: str) -> LineCount:
 
 @dataclass(frozen=True)
 class StoredCode:
-    """One database record holding code: `ir.actions.server/ID: NAME`, `ir.model.fields/ID: NAME`
-    or an imported module's QWeb view (`xml=True`)."""
+    """One database record holding code: `ir.actions.server/ID: NAME`, `ir.model.fields/ID: NAME`,
+    an imported module's QWeb view (`xml=True`) or one of its files stored as an attachment (`ext`,
+    named by its URL). `error` is an error Odoo lists instead of counting (an oversized file)."""
 
     module: str | None
     item: str
     source: str
     excluded: bool = False
     xml: bool = False
+    ext: str | None = None
+    error: str | None = None
 
 
-def book_stored_code(report: ClocReport, records: list[StoredCode]) -> ClocReport:
+def _count(record: StoredCode, max_line_size: int | None) -> Outcome:
+    if record.error is not None:
+        return record.error
+    if record.ext is not None:
+        return count_text(record.source, record.ext, max_line_size)
+    return count_xml(record.source) if record.xml else count_python(record.source or "")
+
+
+def book_stored_code(
+    report: ClocReport, records: list[StoredCode], max_line_size: int | None = MAX_LINE_SIZE
+) -> ClocReport:
     """Add the records to `report` under their module (or `odoo/studio`), as Odoo books them."""
     for record in records:
-        outcome = count_xml(record.source) if record.xml else count_python(record.source or "")
-        report.book(record.module or STUDIO_MODULE, record.item, outcome, excluded=record.excluded)
+        report.book(
+            record.module or STUDIO_MODULE,
+            record.item,
+            _count(record, max_line_size),
+            excluded=record.excluded,
+        )
     return report

@@ -30,15 +30,28 @@ def read_manifest_rules(module_path: str) -> ManifestRules:
         try:
             with open(os.path.join(module_path, name), "rb") as handle:
                 rules.patterns.extend(DEFAULT_EXCLUDE)
-                manifest = ast.literal_eval(handle.read().decode("latin1"))
+                raw = handle.read()
+                manifest = ast.literal_eval(raw.decode("latin1"))
                 if isinstance(manifest, dict) and isinstance(manifest.get("author"), str):
-                    rules.author = manifest["author"]
+                    rules.author = manifest_author(raw, manifest["author"])
                 for key in MANIFEST_EXCLUDE_KEYS:
                     rules.patterns.extend(manifest.get(key, []))
                 break
         except Exception:  # unreadable or malformed manifests are Odoo's "no exclusion" too
             continue
     return rules
+
+
+def manifest_author(raw: bytes, latin1_author: str) -> str:
+    """The author as Odoo shows it: manifests are UTF-8 (Odoo's counter reads latin-1 only for the globs)."""
+    if raw.isascii():
+        return latin1_author
+    try:
+        manifest = ast.literal_eval(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, SyntaxError, MemoryError, RecursionError):
+        return latin1_author
+    author = manifest.get("author") if isinstance(manifest, dict) else None
+    return author if isinstance(author, str) else latin1_author
 
 
 def excluded_paths(module_path: str, patterns: list[Any]) -> set[str]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from demo.sim.dataset import SCHEMAS, Dataset, Record
 from demo.sim.domain import DomainError, matches, mentions
+from demo.sim.versions import SeriesFeatures, features_for
 
 
 class OdooError(Exception):
@@ -126,8 +127,9 @@ def _sort_key(field: str) -> Callable[[Record], tuple[bool, Any]]:
 class Orm:
     """Answers model method calls for one authenticated user against the data set."""
 
-    def __init__(self, data: Dataset) -> None:
+    def __init__(self, data: Dataset, features: SeriesFeatures | None = None) -> None:
         self.data = data
+        self.features = features or features_for("17.0")
 
     def call(
         self,
@@ -136,11 +138,15 @@ class Orm:
         args: Sequence[Any],
         kwargs: dict[str, Any],
         ids: list[int] | None = None,
+        uid: int = 2,
     ) -> Any:
         if model not in SCHEMAS:
             raise UserError(f"Object {model} doesn't exist")
         if method.startswith("_"):
-            raise AccessError(f"Private methods (such as '{model}.{method}') cannot be called remotely.")
+            raise AccessError(self.features.private_method_error(model, method))
+        if method == "context_get":
+            # As Odoo 17/18 answer for a user whose time zone is set.
+            return {"lang": "en_US", "tz": "Europe/Amsterdam", "uid": uid}
         try:
             bound_ids, named = bind(method, args, kwargs)
         except AttributeError:
@@ -174,8 +180,6 @@ class Orm:
             }
         if method == "check_access_rights":
             return True
-        if method == "context_get":
-            return {"lang": "en_US", "tz": "Europe/Amsterdam"}
         if method == "get_param" and model == "ir.config_parameter":
             key = named.get("key")
             for record in self.data.tables[model]:

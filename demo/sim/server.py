@@ -59,7 +59,7 @@ class OdooSimulator:
             self.addons_paths = write_sample_addons(self._temp_dir)
             sample = True
         self.data: Dataset = build_dataset(self.features, users, portal_users, self.addons_paths, sample)
-        self.orm = Orm(self.data)
+        self.orm = Orm(self.data, self.features)
         self.sessions: dict[str, int] = {}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -315,11 +315,11 @@ class OdooSimulator:
                 args = params[5] if len(params) > 5 else []
                 kwargs = params[6] if len(params) > 6 else {}
                 self.check_uid(db, uid, secret)
-                return self.orm.call(str(model), str(model_method), args or [], kwargs or {})
+                return self.orm.call(str(model), str(model_method), args or [], kwargs or {}, uid=int(uid))
             if method == "execute":
                 db, uid, secret, model, model_method = params[:5]
                 self.check_uid(db, uid, secret)
-                return self.orm.call(str(model), str(model_method), list(params[5:]), {})
+                return self.orm.call(str(model), str(model_method), list(params[5:]), {}, uid=int(uid))
         raise ServerError(f"Method not found: {method}", odoo_name="builtins.NameError")
 
 

@@ -30,6 +30,13 @@ class SeriesFeatures:
     def cron_failure_count(self) -> bool:
         return self.major >= 18
 
+    def private_method_error(self, model: str, method: str) -> str:
+        # 18.0 as released (Nov. 2024) still used models.check_method_name; 17.0 and later 18.0 updates
+        # name the model too (service.model.get_public_method). Both as read on real servers.
+        if self.major == 18:
+            return f"Private methods (such as {method}) cannot be called remotely."
+        return f"Private methods (such as '{model}.{method}') cannot be called remotely."
+
     @property
     def cron_numbercall(self) -> bool:
         # numbercall and doall left ir.cron in 18, when failure_count came.
