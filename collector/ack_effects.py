@@ -70,7 +70,7 @@ def assignee_address(conn: Connection, ticket_id: int) -> tuple[str | None, str 
     return str(username), (f"mailto:{email}" if email else f"person:{username}")
 
 
-_ACK_TEXT = {"nl": "page bevestigd door {by} om {at}", "en": "page acknowledged by {by} at {at}"}
+_ACK_TEXT = {"nl": "oproep bevestigd door {by} om {at}", "en": "page acknowledged by {by} at {at}"}
 
 
 def ack_line(by: str, at: datetime, language: str | None = "nl") -> str:

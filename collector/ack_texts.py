@@ -4,7 +4,7 @@ from __future__ import annotations
 
 ACK_TEXTS: dict[str, dict[str, str]] = {
     "nl": {
-        "title": "Page bevestigen",
+        "title": "Oproep bevestigen",
         "main": "Hoofdinhoud",
         "priority": "Prioriteit",
         "customer": "Klant",

@@ -57,7 +57,7 @@ def test_form_queue_and_acknowledge_in_a_real_browser(played: Played) -> None:
             assert "A" in row.inner_text()
             page.screenshot(path=str(ARTIFACTS / "queue.png"), full_page=True)
             row.get_by_role("link", name=number).click()
-            page.get_by_role("button", name="Page bevestigen").click()
+            page.get_by_role("button", name="Oproep bevestigen").click()
             expect(page.get_by_text("page acknowledged")).to_be_visible()  # the action landed
             page.screenshot(path=str(ARTIFACTS / "acknowledged.png"), full_page=True)
         finally:

@@ -28,7 +28,7 @@ def test_acknowledging_a_page_shows_on_the_ticket_and_in_the_queue(rig: Rig) -> 
     rig.clock.advance(timedelta(minutes=4))
     act(rig, session, number, "ack")
     ticket_page = text(session.get(f"{rig.url}/staff/tickets/{number}").text)
-    assert "page bevestigd door eva om vr 27 nov 12:04" in ticket_page
+    assert "oproep bevestigd door eva om vr 27 nov 12:04" in ticket_page
     assert "page acknowledged by eva" in ticket_page  # the timeline line
     queue = text(session.get(f"{rig.url}/staff?lang=en").text)
     assert "page acknowledged by eva at Fri 27 Nov 12:04" in queue
