@@ -257,6 +257,9 @@ class TicketService:
             if self._on_first_response is not None:
                 self._on_first_response(conn, ticket, self.response_business_time(ticket, now))
         self.event(conn, ticket.id, "response", body, actor=actor)
+        if ticket.state in ("new", "assessed"):
+            # Someone answered the reporter: the queue should no longer show the ticket as untouched.
+            self._transition(conn, ticket, "in_progress", actor)
         self._staff_acted(conn, number, actor)
         self.refresh_breaches(conn, ticket_id=ticket.id)
         return self.get(conn, number)

@@ -163,3 +163,18 @@ def test_states_resolve_close_reopen_and_agreed_date(collector: Collector, clock
         assert reopened.state == "in_progress" and reopened.closed_at is None
         with pytest.raises(TicketError, match="still open"):
             collector.tickets.reopen(conn, number, actor="anne", reason="again")
+
+
+def test_the_first_response_takes_a_new_or_assessed_ticket_into_progress(collector: Collector) -> None:
+    fresh = open_ticket(collector)
+    assessed = open_ticket(collector, subject="slow")
+    waiting = open_ticket(collector, subject="question")
+    with transaction(collector.engine) as conn:
+        collector.tickets.assess(
+            conn, assessed, category="incident", impact="low", scope="one-user", actor="a"
+        )
+        collector.tickets.pause(conn, waiting, actor="anne", body="which order?")
+        for number in (fresh, assessed, waiting):
+            collector.tickets.first_response(conn, number, actor="anne", body="looking at it")
+    states = {number: get(collector, number).state for number in (fresh, assessed, waiting)}  # type: ignore[attr-defined]
+    assert states == {fresh: "in_progress", assessed: "in_progress", waiting: "waiting_for_customer"}
