@@ -2,7 +2,7 @@
 
 A deferred transaction that read first cannot upgrade to a write while another process writes: SQLite
 answers "database is locked" at once, without waiting for busy_timeout. Engines made by
-collector.database.make_engine emit the BEGIN mode this option names; others ignore it.
+collector.storage.database.make_engine emit the BEGIN mode this option names; others ignore it.
 """
 
 from __future__ import annotations

@@ -60,7 +60,7 @@ def _config(path: Path | None) -> CollectorConfig:
 
 
 def _engine(config: CollectorConfig, *, check: bool = True) -> Engine:
-    from collector.database import DatabaseBehind, check_schema, make_engine, prepare_fresh, writing
+    from collector.storage.database import DatabaseBehind, check_schema, make_engine, prepare_fresh, writing
 
     engine = make_engine(config.database_url)
     try:
@@ -78,7 +78,7 @@ def _engine(config: CollectorConfig, *, check: bool = True) -> Engine:
 @collector_app.command("migrate")
 def migrate_command(config: ConfigOption = None) -> None:
     """Apply the database migrations (the collector's and alerts/ tables)."""
-    from collector.database import make_engine, migrate
+    from collector.storage.database import make_engine, migrate
 
     settings = _config(config)
     engine = make_engine(settings.database_url)
@@ -99,12 +99,12 @@ def serve_command(
     """Run the collector (HTTP API, ingest, periodic SLA work and, by default, the delivery worker)."""
     import uvicorn
 
-    from collector.app import create_app
     from collector.config import ConfigError
-    from collector.database import make_engine
-    from collector.delivery import build_delivery_worker
-    from collector.proxies import uvicorn_proxy_options
+    from collector.http.app import create_app
+    from collector.http.proxies import uvicorn_proxy_options
+    from collector.routing.delivery import build_delivery_worker
     from collector.service import build_collector
+    from collector.storage.database import make_engine
 
     settings = _config(config)
     _logging()
@@ -138,7 +138,7 @@ def worker_command(config: ConfigOption = None) -> None:
     import threading
 
     from collector.config import ConfigError
-    from collector.delivery import build_delivery_worker
+    from collector.routing.delivery import build_delivery_worker
     from collector.service import build_collector
 
     settings = _config(config)
@@ -163,7 +163,7 @@ def load_contracts_command(
     file: Annotated[Path, typer.Argument(help="contracts TOML file")], config: ConfigOption = None
 ) -> None:
     """Load customers, contacts, instances and contracts (idempotent, all or nothing)."""
-    from collector.contracts import ContractFileError, apply_contracts, read_contracts_file
+    from collector.contracts.book import ContractFileError, apply_contracts, read_contracts_file
 
     settings = _config(config)
     try:
@@ -184,8 +184,8 @@ def enroll_agent_command(
     revoke: Annotated[bool, typer.Option(help="revoke every token of the customer")] = False,
 ) -> None:
     """Create an agent token for a customer. The token is printed once; only its hash is stored."""
-    from collector import enrolment
     from collector.clock_setup import clock_from_settings
+    from collector.ingest import enrolment
 
     settings = _config(config)
     engine = _engine(settings)
@@ -214,7 +214,7 @@ def prune_command(
 ) -> None:
     """Delete raw reports older than the retention period (conditions, flips and tickets are kept)."""
     from collector.clock_setup import clock_from_settings
-    from collector.retention import prune_reports
+    from collector.storage.retention import prune_reports
 
     settings = _config(config)
     engine = _engine(settings)
@@ -252,9 +252,9 @@ def maintenance_add(
     config: ConfigOption = None,
 ) -> None:
     """Plan a maintenance window."""
-    from collector.app import resolve_target
     from collector.clock_setup import clock_from_settings
-    from collector.maintenance import MaintenanceError, add_window
+    from collector.http.app import resolve_target
+    from collector.monitoring.maintenance import MaintenanceError, add_window
 
     settings = _config(config)
     engine = _engine(settings)
@@ -282,7 +282,7 @@ def maintenance_list(config: ConfigOption = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from collector.maintenance import list_windows
+    from collector.monitoring.maintenance import list_windows
 
     settings = _config(config)
     engine = _engine(settings)
@@ -307,7 +307,7 @@ def maintenance_remove(
     config: ConfigOption = None,
 ) -> None:
     """Remove a maintenance window."""
-    from collector.maintenance import remove_window
+    from collector.monitoring.maintenance import remove_window
 
     settings = _config(config)
     engine = _engine(settings)
@@ -329,7 +329,7 @@ def silence_add(
     config: ConfigOption = None,
 ) -> None:
     """Silence one condition until a time."""
-    from collector.maintenance import MaintenanceError, find_condition, silence
+    from collector.monitoring.maintenance import MaintenanceError, find_condition, silence
 
     settings = _config(config)
     engine = _engine(settings)
@@ -350,7 +350,7 @@ def silence_list(config: ConfigOption = None) -> None:
     from rich.table import Table
 
     from collector.clock_setup import clock_from_settings
-    from collector.maintenance import list_silences
+    from collector.monitoring.maintenance import list_silences
 
     settings = _config(config)
     engine = _engine(settings)
@@ -373,7 +373,7 @@ def silence_list(config: ConfigOption = None) -> None:
 @silence_app.command("remove")
 def silence_remove(condition: ConditionArgument, config: ConfigOption = None) -> None:
     """End a condition's silence now."""
-    from collector.maintenance import MaintenanceError, find_condition, unsilence
+    from collector.monitoring.maintenance import MaintenanceError, find_condition, unsilence
 
     settings = _config(config)
     engine = _engine(settings)

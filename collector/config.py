@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from collector.type_words import type_words
 
 if TYPE_CHECKING:
-    from collector.routing import Rule
+    from collector.routing.rules import Rule
 
 
 class ConfigError(ValueError):
@@ -88,7 +88,7 @@ class MonitoringSettings:
     sweep_seconds: float = field(
         default=30.0, metadata=_help("Seconds between sweeps: SLA breaches, held tickets, silent agents.")
     )
-    # Impact and scope of monitoring incidents, overriding the defaults of collector/incident_defaults.py:
+    # Impact and scope of monitoring incidents, overriding monitoring/incident_defaults.py:
     # per check key ({"odoo.login": ("high", "organisation")}) and per integration name.
     check_overrides: dict[str, tuple[str, str]] = field(
         default_factory=dict,
@@ -153,7 +153,7 @@ class CollectorConfig:
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     base_dir: Path = field(default_factory=Path.cwd)
-    # [[routing.rules]]: replaces collector.routing.DEFAULT_RULES when given (collector/routing_config.py)
+    # [[routing.rules]]: replaces routing.rules.DEFAULT_RULES when given (collector/routing/rule_config.py)
     routing_rules: tuple[Rule, ...] | None = field(
         default=None,
         metadata=_help(
@@ -174,7 +174,7 @@ SECTION_MODELS: dict[str, tuple[type, dict[str, str]]] = {
     "notifications": (NotificationSettings, {}),
 }
 
-# The keys of one [[routing.rules]] table (collector/routing_config.py RULE_KEYS), for the reference.
+# The keys of one [[routing.rules]] table (collector/routing/rule_config.py RULE_KEYS), for the reference.
 ROUTING_RULE_HELP: dict[str, tuple[str, str, bool, str]] = {
     # key: (type, default, required, help)
     "name": ("str", "", True, "Unique name of the rule."),
@@ -345,7 +345,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
         raise ConfigError("database.url must start with sqlite:/// or postgresql+psycopg://")
     routing_rules = None
     if "rules" in data.get("routing", {}):
-        from collector.routing_config import RoutingConfigError, parse_rules
+        from collector.routing.rule_config import RoutingConfigError, parse_rules
 
         try:
             routing_rules = parse_rules(data["routing"]["rules"])

@@ -15,30 +15,30 @@ from alerts.clock import Clock
 from alerts.metrics import DeliveryMetrics
 from alerts.outbox import Outbox
 from alerts.signing import AckSigner
-from collector import tables as t
-from collector.ack_effects import note_acknowledgement
-from collector.after_commit import after_commit, transaction
-from collector.agent_auth import AgentDirectory
 from collector.clock_setup import clock_from_settings
 from collector.config import CollectorConfig
-from collector.contracts import contract_in_force
-from collector.database import make_engine
-from collector.group_commit import GroupCommitWriter
-from collector.incident_defaults import Classification
-from collector.ingest import IncomingReport, ReportStore, store_batch
-from collector.limit_watch import LimitWatch
-from collector.metrics import (
+from collector.contracts.book import contract_in_force
+from collector.contracts.limit_watch import LimitWatch
+from collector.http.metrics import (
     AlertmanagerMetrics,
     DatabaseGauges,
     IngestMetrics,
     TicketMetrics,
     delivery_label_sets,
 )
-from collector.monitoring import Monitor, Probe, http_probe
-from collector.odoo_versions import VersionWatch
-from collector.routing import DEFAULT_RULES, Router, RoutingEvent
-from collector.tickets import TicketOpened, TicketService
-from collector.watchdog import Watchdog
+from collector.ingest.agent_auth import AgentDirectory
+from collector.ingest.pipeline import IncomingReport, ReportStore, store_batch
+from collector.monitoring.incident_defaults import Classification
+from collector.monitoring.monitor import Monitor, Probe, http_probe
+from collector.monitoring.odoo_versions import VersionWatch
+from collector.monitoring.watchdog import Watchdog
+from collector.routing.rules import DEFAULT_RULES, Router, RoutingEvent
+from collector.storage import tables as t
+from collector.storage.after_commit import after_commit, transaction
+from collector.storage.database import make_engine
+from collector.storage.group_commit import GroupCommitWriter
+from collector.tickets.acknowledgement import note_acknowledgement
+from collector.tickets.core import TicketOpened, TicketService
 from prioritysupport.build_info import register_process_metrics
 
 log = logging.getLogger("prioritysupport.collector")
@@ -65,7 +65,7 @@ class Collector:
 
     def ingest_now(self, document: dict[str, Any], customer_id: int, instance_id: int) -> bool:
         """Store one (already validated) report synchronously, outside HTTP: for tools and tests."""
-        from collector.ingest import compact_body
+        from collector.ingest.pipeline import compact_body
 
         incoming = IncomingReport(
             report_id=document["report_id"],
@@ -106,7 +106,7 @@ class Collector:
     def _warn_prebreach(self, conn: Connection) -> int:
         """75% of the response target gone: the assignee hears first; the team only if the assignee has not
         answered the reporter halfway to the deadline (unassigned tickets: the team at once)."""
-        from collector.ack_effects import assignee_address
+        from collector.tickets.acknowledgement import assignee_address
 
         due = self.tickets.due_prebreach(conn)
         now = self.clock.now()

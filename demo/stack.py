@@ -119,12 +119,12 @@ class DemoStack:
         from alerts.oncall import load_rota
         from alerts.worker import DeliveryWorker
         from collector.config import CollectorConfig, MonitoringSettings, NotificationSettings
-        from collector.contracts import apply_contracts, read_contracts_file
-        from collector.database import make_engine, migrate, writing
-        from collector.helpdesk.accounts import create_user
+        from collector.contracts.book import apply_contracts, read_contracts_file
         from collector.helpdesk.settings import HelpdeskSettings
-        from collector.helpdesk.staff_tokens import create_staff_token
+        from collector.helpdesk.staff.accounts import create_user
+        from collector.helpdesk.staff.tokens import create_staff_token
         from collector.service import build_collector
+        from collector.storage.database import make_engine, migrate, writing
 
         database = self.workdir / "collector.db"
         for stale in (
@@ -182,8 +182,8 @@ class DemoStack:
     def _serve(self) -> None:
         import uvicorn
 
-        from collector.app import create_app
-        from collector.proxies import uvicorn_proxy_options
+        from collector.http.app import create_app
+        from collector.http.proxies import uvicorn_proxy_options
 
         config = uvicorn.Config(
             create_app(self.collector),
@@ -204,8 +204,8 @@ class DemoStack:
             time.sleep(0.05)
 
     def _start_agents(self) -> None:
-        from collector.database import writing
-        from collector.enrolment import enroll
+        from collector.ingest.enrolment import enroll
+        from collector.storage.database import writing
 
         with writing(self.collector.engine).begin() as conn:
             tokens = {c.key: enroll(conn, c.key, self.clock.now(), label="demo") for c in CUSTOMERS}

@@ -4,7 +4,7 @@
     .venv/bin/python docs/config_reference.py --check   # exit 1 when docs/configuration.md is stale
 
 Sources: agent.config.SETTINGS (and the integration options), collector.config (_SECTIONS with the
-dataclass fields' defaults and help), collector.contracts.CONTRACT_FILE_KEYS, alerts.oncall.ROTA_KEYS and
+dataclass fields' defaults and help), collector.contracts.book.CONTRACT_FILE_KEYS, alerts.oncall.ROTA_KEYS and
 the HelpdeskSettings fields. A key added to a loader without a description fails here, not silently.
 """
 
@@ -193,7 +193,7 @@ def _key_tables(keys: dict[str, dict[str, Any]], headings: dict[str, str]) -> li
 
 
 def contract_tables() -> list[Table]:
-    from collector.contracts import CONTRACT_FILE_KEYS
+    from collector.contracts.book import CONTRACT_FILE_KEYS
 
     headings = {
         "": "top level",
@@ -274,7 +274,7 @@ def documents() -> list[Document]:
         ),
         Document(
             "Contracts file: `contracts.toml`",
-            "Read by the collector's contracts import (`collector/contracts.py`); example: "
+            "Read by the collector's contracts import (`collector/contracts/book.py`); example: "
             "`deploy/examples/contracts.toml`. Unknown keys are refused; the whole file is checked first.",
             contract_tables(),
         ),

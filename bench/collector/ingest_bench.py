@@ -157,9 +157,9 @@ def collector_agents(db_url: str, customers: int, workdir: Path) -> list[tuple[s
     import tomllib
 
     from alerts.clock import SystemClock
-    from collector.contracts import apply_contracts, parse_contracts
-    from collector.database import make_engine, migrate
-    from collector.enrolment import enroll
+    from collector.contracts.book import apply_contracts, parse_contracts
+    from collector.ingest.enrolment import enroll
+    from collector.storage.database import make_engine, migrate
 
     engine = make_engine(db_url)
     migrate(engine)
@@ -175,8 +175,8 @@ def collector_agents(db_url: str, customers: int, workdir: Path) -> list[tuple[s
 def count_reports(db_url: str) -> tuple[int, int]:
     from sqlalchemy import func, select
 
-    from collector import tables as t
-    from collector.database import make_engine
+    from collector.storage import tables as t
+    from collector.storage.database import make_engine
 
     engine = make_engine(db_url)
     with engine.connect() as conn:

@@ -9,8 +9,8 @@ from pathlib import PurePosixPath
 
 from sqlalchemy import Connection, func, select
 
-from collector.body_limits import size_text
-from collector.helpdesk.tables import attachments
+from collector.http.body_limits import size_text
+from collector.storage.helpdesk_tables import attachments
 
 # Extension -> (stored content type, check on the first bytes).
 _SIGNATURES: dict[str, tuple[str, tuple[bytes, ...]]] = {

@@ -55,8 +55,8 @@ def add_user(
 
     from collector.cli import _config
     from collector.clock_setup import clock_from_settings
-    from collector.helpdesk.accounts import AccountError, create_user
-    from collector.helpdesk.passwords import WeakPassword
+    from collector.helpdesk.staff.accounts import AccountError, create_user
+    from collector.helpdesk.staff.passwords import WeakPassword
 
     password = _new_password()
     engine = _engine(config)
@@ -91,9 +91,9 @@ def set_password_command(
     that person out everywhere and lifts a lock-out."""
     from sqlalchemy import Engine
 
-    from collector.database import writing
-    from collector.helpdesk.accounts import AccountError, set_password
-    from collector.helpdesk.passwords import WeakPassword
+    from collector.helpdesk.staff.accounts import AccountError, set_password
+    from collector.helpdesk.staff.passwords import WeakPassword
+    from collector.storage.database import writing
 
     password = _new_password()
     engine = _engine(config)
@@ -117,7 +117,7 @@ def add_api_client(
 
     from collector.cli import _config
     from collector.clock_setup import clock_from_settings
-    from collector.helpdesk.clients import ClientError, create_client, revoke_clients
+    from collector.helpdesk.public.clients import ClientError, create_client, revoke_clients
 
     engine = _engine(config)
     assert isinstance(engine, Engine)
@@ -142,8 +142,8 @@ def add_staff_token(
 
     from collector.cli import _config
     from collector.clock_setup import clock_from_settings
-    from collector.helpdesk.accounts import AccountError
-    from collector.helpdesk.staff_tokens import create_staff_token
+    from collector.helpdesk.staff.accounts import AccountError
+    from collector.helpdesk.staff.tokens import create_staff_token
 
     engine = _engine(config)
     assert isinstance(engine, Engine)
@@ -167,7 +167,7 @@ def mail_intake(
     from sqlalchemy import Engine
 
     from collector.cli import _config
-    from collector.helpdesk.mailin import MailIntake
+    from collector.helpdesk.mail.intake import MailIntake
     from collector.helpdesk.settings import HelpdeskSettings
     from collector.service import build_collector
 

@@ -48,7 +48,7 @@ class Helpdesk:
 def page_environment() -> Any:
     import jinja2
 
-    from collector.helpdesk.page_filters import install
+    from collector.helpdesk.staff.page_filters import install
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),

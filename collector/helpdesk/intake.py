@@ -8,14 +8,14 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
-from collector import tables as core
-from collector.contracts import contract_in_force
+from collector.contracts.book import contract_in_force
 from collector.helpdesk import attachments as files
 from collector.helpdesk.i18n import confirmation_summary, local_time
 from collector.policy.sla import compute_deadlines
 from collector.policy.triage import parse_category, parse_impact, parse_scope, priority_for
 from collector.service import Collector
-from collector.tickets import NewTicket, TicketOpened
+from collector.storage import tables as core
+from collector.tickets.core import NewTicket, TicketOpened
 
 MAX_SUBJECT = 300
 MAX_DESCRIPTION = 20_000

@@ -12,8 +12,8 @@ from typing import Any
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine, select
 
-from collector.database import writing
-from collector.helpdesk.tables import secrets as secret_table
+from collector.storage.database import writing
+from collector.storage.helpdesk_tables import secrets as secret_table
 
 SESSION_COOKIE = "ps_staff"
 FORM_COOKIE = "ps_form"
@@ -32,7 +32,7 @@ def load_or_create_secret(engine: Engine) -> str:
 class Session:
     user_id: int
     csrf: str
-    session_id: str  # names the server-side row (collector/helpdesk/sessions.py)
+    session_id: str  # names the server-side row (collector/helpdesk/staff/sessions.py)
 
 
 class Signer:

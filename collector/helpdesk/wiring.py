@@ -17,7 +17,8 @@ STATIC = Path(__file__).with_name("static")
 
 
 def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | None = None) -> Helpdesk:
-    from collector.helpdesk import api, staff, web
+    from collector.helpdesk.public import api, web
+    from collector.helpdesk.staff import pages as staff
 
     settings = settings or collector.extras.get("helpdesk") or HelpdeskSettings.from_env()
     secret = settings.secret_key or load_or_create_secret(collector.engine)
@@ -35,7 +36,7 @@ def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | Non
     app.include_router(web.router(helpdesk))
     app.include_router(staff.router(helpdesk))
     staff.install_handlers(app, helpdesk)
-    from collector.helpdesk.guard import ManagementApiGuard
+    from collector.helpdesk.staff.guard import ManagementApiGuard
 
     app.add_middleware(ManagementApiGuard, helpdesk=helpdesk, guard_api=settings.protect_management_api)
     app.mount("/helpdesk-static", StaticFiles(directory=str(STATIC)), name="helpdesk-static")

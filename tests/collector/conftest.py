@@ -17,10 +17,10 @@ from sqlalchemy import Engine, create_engine, text
 
 from alerts.clock import FixedClock
 from collector.config import CollectorConfig, MonitoringSettings
-from collector.contracts import apply_contracts, read_contracts_file
-from collector.database import make_engine, migrate, writing
-from collector.enrolment import enroll
+from collector.contracts.book import apply_contracts, read_contracts_file
+from collector.ingest.enrolment import enroll
 from collector.service import Collector, build_collector
+from collector.storage.database import make_engine, migrate, writing
 from tests.support.components import free_port, wait_for_port
 
 DATA = Path(__file__).parent / "data"
@@ -76,8 +76,8 @@ def token_for(collector: Collector, customer: str) -> str:
 
 def staff_headers(collector: Collector) -> dict[str, str]:
     """A staff token (admin) for the management API, which is guarded by default; made once per collector."""
-    from collector.helpdesk.accounts import create_user
-    from collector.helpdesk.staff_tokens import create_staff_token
+    from collector.helpdesk.staff.accounts import create_user
+    from collector.helpdesk.staff.tokens import create_staff_token
 
     if "test_staff_token" not in collector.extras:
         with writing(collector.engine).begin() as conn:  # IMMEDIATE: waits for a busy writer
@@ -94,7 +94,7 @@ class LiveServer:
     def __init__(self, collector: Collector) -> None:
         import uvicorn
 
-        from collector.app import create_app
+        from collector.http.app import create_app
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

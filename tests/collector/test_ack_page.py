@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from alerts.clock import FixedClock
 from alerts.tables import acknowledgements
-from collector.after_commit import transaction
-from collector.app import create_app
-from collector.helpdesk.accounts import create_user
+from collector.helpdesk.staff.accounts import create_user
+from collector.http.app import create_app
 from collector.service import Collector
+from collector.storage.after_commit import transaction
 from tests.collector.test_condition_groups import DOWN
 from tests.collector.test_monitoring_routing import send, tickets
 from tests.collector.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)

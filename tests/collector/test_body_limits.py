@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from collector.app import create_app
-from collector.body_limits import BodyRule, pick_rule, too_large_message
 from collector.config import ConfigError, HttpSettings, ServerSettings, parse_config
 from collector.helpdesk.settings import HelpdeskSettings
+from collector.http.app import create_app
+from collector.http.body_limits import BodyRule, pick_rule, too_large_message
 from collector.service import Collector
 from tests.collector.asgi_probe import call
 from tests.collector.conftest import LiveServer

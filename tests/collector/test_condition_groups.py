@@ -9,13 +9,20 @@ from typing import Any
 from sqlalchemy import select
 
 from alerts.clock import FixedClock
-from collector import tables as t
-from collector.after_commit import transaction
-from collector.alertmanager import AmAlert, handle_alert
-from collector.condition_groups import AVAILABILITY, PROBE_KEY, MemberStatus, group_of, quieted_by, verdict
-from collector.incident_defaults import HIGH_ORG, LOW_ONE, MEDIUM_MULTI, MEDIUM_ORG, worst
-from collector.maintenance import add_window
+from collector.monitoring.alertmanager import AmAlert, handle_alert
+from collector.monitoring.condition_groups import (
+    AVAILABILITY,
+    PROBE_KEY,
+    MemberStatus,
+    group_of,
+    quieted_by,
+    verdict,
+)
+from collector.monitoring.incident_defaults import HIGH_ORG, LOW_ONE, MEDIUM_MULTI, MEDIUM_ORG, worst
+from collector.monitoring.maintenance import add_window
 from collector.service import Collector
+from collector.storage import tables as t
+from collector.storage.after_commit import transaction
 from tests.collector.test_monitoring_routing import ids, notifications, send, tickets
 
 DOWN = [
@@ -273,7 +280,7 @@ def test_an_alertmanager_alert_alone_opens_and_recovers(collector: Collector) ->
 
 
 def test_the_shipped_instance_down_rule_joins_the_availability_condition() -> None:
-    from collector.availability_alerts import AVAILABILITY_LABELS
+    from collector.monitoring.availability_alerts import AVAILABILITY_LABELS
     from tests.deploy.components import load_yaml
 
     rules_file = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "rules" / "alerts.yml"

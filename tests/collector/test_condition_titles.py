@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from collector.condition_titles import condition_title
+from collector.monitoring.condition_titles import condition_title
 
 
 @pytest.mark.parametrize(

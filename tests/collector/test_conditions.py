@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collector.conditions import ConditionState, Transition, step
+from collector.monitoring.conditions import ConditionState, Transition, step
 
 OK, FAILING, RECOVERED = ConditionState.OK, ConditionState.FAILING, ConditionState.RECOVERED
 

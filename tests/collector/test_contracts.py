@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from collector import tables as t
-from collector.contracts import (
+from collector.contracts.book import (
     ContractFileError,
     apply_contracts,
     contract_in_force,
     parse_contracts,
     read_contracts_file,
 )
-from collector.database import make_engine, migrate
+from collector.storage import tables as t
+from collector.storage.database import make_engine, migrate
 from tests.collector.conftest import CONTRACTS
 
 

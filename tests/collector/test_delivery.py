@@ -14,9 +14,9 @@ from alerts.channels import ChannelBook, SmtpSettings
 from alerts.clock import FixedClock
 from alerts.tables import outbox
 from alerts.worker import DeliveryWorker
-from collector.after_commit import transaction
 from collector.service import Collector
-from collector.timeline import ticket_timeline
+from collector.storage.after_commit import transaction
+from collector.tickets.timeline import ticket_timeline
 from demo.sinks import MailCatcher, WebhookReceiver
 from tests.collector.test_monitoring_routing import failing, send, tickets
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from collector import enrolment
-from collector import tables as t
+from collector.ingest import enrolment
 from collector.service import Collector
+from collector.storage import tables as t
 
 
 def test_token_is_stored_only_as_its_hash(collector: Collector) -> None:

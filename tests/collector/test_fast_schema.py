@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collector.fast_schema import UnsupportedSchema, compile_schema
-from collector.report_schema import _fast_check, _validator
+from collector.ingest.fast_schema import UnsupportedSchema, compile_schema
+from collector.ingest.report_schema import _fast_check, _validator
 from tests.collector.conftest import failing, report
 
 json_values = st.recursive(

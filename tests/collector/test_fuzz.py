@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from alerts.clock import FixedClock
-from collector import tables as t
 from collector.service import Collector
+from collector.storage import tables as t
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, make_collector, report, staff_headers, token_for
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

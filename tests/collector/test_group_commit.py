@@ -6,12 +6,12 @@ from concurrent.futures import Future
 
 from sqlalchemy import func, select
 
-from collector import tables as t
-from collector.after_commit import transaction
-from collector.database import writing
-from collector.group_commit import GroupCommitWriter
-from collector.ingest import IncomingReport, compact_body, store_batch
+from collector.ingest.pipeline import IncomingReport, compact_body, store_batch
 from collector.service import Collector
+from collector.storage import tables as t
+from collector.storage.after_commit import transaction
+from collector.storage.database import writing
+from collector.storage.group_commit import GroupCommitWriter
 from tests.collector.conftest import failing, report
 from tests.collector.test_monitoring_routing import ids
 

@@ -11,11 +11,11 @@ from itsdangerous import URLSafeSerializer
 
 from alerts.clock import FixedClock
 from alerts.signing import _SALT, AckSigner, InvalidAckToken
-from collector.app import create_app
-from collector.helpdesk.clients import create_client
+from collector.helpdesk.public.clients import create_client
 from collector.helpdesk.settings import HelpdeskSettings
+from collector.http.app import create_app
 from collector.service import Collector
-from collector.text_checks import unstorable_path
+from collector.storage.text_checks import unstorable_path
 from tests.collector.asgi_probe import call
 from tests.collector.conftest import FRIDAY_NOON, report, token_for
 

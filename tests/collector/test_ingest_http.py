@@ -7,8 +7,8 @@ import json
 import httpx
 from sqlalchemy import func, select
 
-from collector import tables as t
 from collector.service import Collector
+from collector.storage import tables as t
 from tests.collector.conftest import LiveServer, report, staff_headers, token_for
 
 

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from alerts.clock import FixedClock
 from alerts.tables import outbox
-from collector import tables as t
-from collector.limit_watch import counted_lines
-from collector.odoo_versions import is_supported, major_of
+from collector.contracts.limit_watch import counted_lines
+from collector.monitoring.odoo_versions import is_supported, major_of
 from collector.service import Collector
+from collector.storage import tables as t
 from tests.collector.conftest import report
 from tests.collector.test_monitoring_routing import ids
 

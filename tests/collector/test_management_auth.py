@@ -13,7 +13,7 @@ import pytest
 
 from alerts.clock import FixedClock
 from collector.config import CollectorConfig, ServerSettings
-from collector.helpdesk.clients import create_client
+from collector.helpdesk.public.clients import create_client
 from collector.service import Collector, build_collector
 from tests.collector.conftest import LiveServer, prepared_engine, report, staff_headers, token_for
 

@@ -81,7 +81,7 @@ def test_commands_as_a_user(tmp_path: Path) -> None:
 def test_serve_refuses_a_database_that_is_behind(tmp_path: Path) -> None:
     from sqlalchemy import text
 
-    from collector.database import make_engine, migrate
+    from collector.storage.database import make_engine, migrate
 
     db = tmp_path / "c.db"
     engine = make_engine(f"sqlite:///{db}")

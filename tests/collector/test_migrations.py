@@ -7,9 +7,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import MetaData
 
 from alerts.tables import metadata as alerts_metadata
-from collector.database import alembic_config, check_schema, make_engine, migrate
-from collector.helpdesk.tables import metadata as helpdesk_metadata
-from collector.tables import metadata
+from collector.storage.database import alembic_config, check_schema, make_engine, migrate
+from collector.storage.helpdesk_tables import metadata as helpdesk_metadata
+from collector.storage.tables import metadata
 
 
 def test_migrated_sqlite_matches_the_metadata(sqlite_url: str) -> None:

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from alerts.clock import FixedClock
 from alerts.tables import acknowledgements, outbox
-from collector import tables as t
-from collector.after_commit import transaction
-from collector.maintenance import add_window
+from collector.monitoring.maintenance import add_window
 from collector.service import Collector
+from collector.storage import tables as t
+from collector.storage.after_commit import transaction
 from tests.collector.conftest import failing, report
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -191,7 +191,7 @@ def test_timeline_shows_events_and_deliveries(collector: Collector) -> None:
     from datetime import UTC
 
     from alerts.tables import deliveries
-    from collector.timeline import ticket_timeline
+    from collector.tickets.timeline import ticket_timeline
 
     send(collector, "acme", [failing()])
     send(collector, "acme", [failing()])
@@ -234,7 +234,7 @@ def test_integration_override_sets_the_priority(sqlite_url: str, clock: FixedClo
 
 
 def test_http_probe_tells_up_from_down() -> None:
-    from collector.monitoring import http_probe
+    from collector.monitoring.monitor import http_probe
     from demo.sinks import WebhookReceiver
     from tests.support.components import free_port
 

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from alerts.clock import FixedClock
 from alerts.tables import acknowledgements, outbox
-from collector.after_commit import transaction
-from collector.helpdesk.accounts import create_user
-from collector.helpdesk.tables import assignments
+from collector.helpdesk.staff.accounts import create_user
 from collector.service import Collector
+from collector.storage.after_commit import transaction
+from collector.storage.helpdesk_tables import assignments
 from demo.sinks import WebhookReceiver
 from tests.collector.test_condition_groups import DOWN, all_ok, ticket_events
 from tests.collector.test_monitoring_routing import notifications, send, tickets
@@ -67,7 +67,7 @@ def test_each_episode_announces_its_recovery_once(collector: Collector) -> None:
 
 
 def test_a_held_relapse_notes_but_pages_nobody(collector: Collector, clock: FixedClock) -> None:
-    from collector.maintenance import add_window
+    from collector.monitoring.maintenance import add_window
 
     down(collector)
     send(collector, "acme", all_ok())
@@ -88,7 +88,7 @@ def test_the_customer_who_got_the_incident_notice_hears_of_the_recovery(collecto
 
 
 def test_recovery_ends_the_escalation(wired: Collector, clock: FixedClock, hook: WebhookReceiver) -> None:  # noqa: F811
-    from collector.delivery import build_delivery_worker
+    from collector.routing.delivery import build_delivery_worker
 
     worker = build_delivery_worker(wired)
     assert worker is not None
@@ -106,7 +106,7 @@ def test_recovery_ends_the_escalation(wired: Collector, clock: FixedClock, hook:
 
 
 def test_resolving_ends_the_escalation(wired: Collector, clock: FixedClock, hook: WebhookReceiver) -> None:  # noqa: F811
-    from collector.delivery import build_delivery_worker
+    from collector.routing.delivery import build_delivery_worker
 
     worker = build_delivery_worker(wired)
     assert worker is not None

@@ -4,8 +4,8 @@ business time to the first response."""
 from __future__ import annotations
 
 from alerts.clock import FixedClock
-from collector.after_commit import transaction
 from collector.service import Collector
+from collector.storage.after_commit import transaction
 from tests.collector.test_tickets import local, open_ticket
 
 

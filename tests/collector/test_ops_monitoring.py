@@ -13,10 +13,10 @@ from sqlalchemy import select
 from alerts import tables as at
 from alerts.clock import FixedClock
 from alerts.metrics import DeliveryMetrics
-from collector.after_commit import transaction
-from collector.metrics import DatabaseGauges, delivery_label_sets
-from collector.routing import DEFAULT_RULES
+from collector.http.metrics import DatabaseGauges, delivery_label_sets
+from collector.routing.rules import DEFAULT_RULES
 from collector.service import Collector
+from collector.storage.after_commit import transaction
 from tests.collector.conftest import make_collector, token_for
 from tests.collector.test_tickets import local, open_ticket
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from alerts.clock import FixedClock
-from collector import tables as t
-from collector.database import check_schema
 from collector.service import Collector
+from collector.storage import tables as t
+from collector.storage.database import check_schema
 from tests.collector.conftest import (
     FRIDAY_NOON,
     LiveServer,

@@ -11,7 +11,7 @@ import requests
 import uvicorn
 
 from collector.config import HttpSettings
-from collector.proxies import uvicorn_proxy_options
+from collector.http.proxies import uvicorn_proxy_options
 from tests.support.components import free_port, wait_for_port
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from alerts.clock import FixedClock
 from alerts.tables import outbox
 from collector.config import ConfigError, load_config, parse_config
-from collector.routing import DEFAULT_RULES
+from collector.routing.rules import DEFAULT_RULES
 from collector.service import Collector, build_collector
 from tests.collector.conftest import prepared_engine
 from tests.collector.test_tickets import open_ticket

@@ -10,8 +10,8 @@ import httpx
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from collector import tables as t
 from collector.service import Collector
+from collector.storage import tables as t
 from prioritysupport.cli import build_app
 from tests.collector.conftest import LiveServer, staff_headers
 from tests.collector.test_monitoring_routing import failing, send

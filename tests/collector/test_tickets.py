@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import Engine, select
 
 from alerts.clock import FixedClock
-from collector import tables as t
-from collector.after_commit import transaction
 from collector.service import Collector
-from collector.ticket_numbers import next_number
-from collector.tickets import NewTicket, TicketError
+from collector.storage import tables as t
+from collector.storage.after_commit import transaction
+from collector.tickets.core import NewTicket, TicketError
+from collector.tickets.numbers import next_number
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

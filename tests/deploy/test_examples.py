@@ -32,7 +32,7 @@ def test_collector_examples_load() -> None:
 
 
 def test_agent_example_loads_and_matches_the_contracts(tmp_path: Path) -> None:
-    from collector.contracts import read_contracts_file
+    from collector.contracts.book import read_contracts_file
 
     config = _agent_config(tmp_path)
     customers = {customer.key: customer for customer in read_contracts_file(EXAMPLES / "contracts.toml")}

@@ -18,9 +18,9 @@ from agent.config import _INTEGRATION_OPTIONS, SETTINGS, _Reader, parse_config
 from alerts.oncall import ROTA_KEYS, parse_rota
 from collector.config import _SECTIONS, ROUTING_RULE_HELP, SECTION_MODELS
 from collector.config import parse_config as parse_collector_config
-from collector.contracts import CONTRACT_FILE_KEYS, ContractFileError, parse_contracts
+from collector.contracts.book import CONTRACT_FILE_KEYS, ContractFileError, parse_contracts
 from collector.helpdesk.settings import HelpdeskSettings, env_variable
-from collector.routing_config import RULE_KEYS
+from collector.routing.rule_config import RULE_KEYS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "deploy" / "examples"
 

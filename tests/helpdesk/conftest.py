@@ -16,11 +16,11 @@ import requests
 from alerts.channels import ChannelBook, SmtpSettings
 from alerts.clock import FixedClock
 from alerts.worker import DeliveryWorker
-from collector.helpdesk.accounts import create_user
-from collector.helpdesk.clients import create_client
+from collector.helpdesk.public.clients import create_client
 from collector.helpdesk.settings import HelpdeskSettings
-from collector.helpdesk.tables import metadata
+from collector.helpdesk.staff.accounts import create_user
 from collector.service import Collector
+from collector.storage.helpdesk_tables import metadata
 from demo.sinks import CaughtMail, MailCatcher
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, make_collector
 
@@ -75,7 +75,7 @@ class Rig:
 def ticket_count(collector: Collector) -> int:
     from sqlalchemy import func, select
 
-    from collector import tables as core
+    from collector.storage import tables as core
 
     with collector.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(core.tickets)).scalar_one())

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from collector.helpdesk import attachments as files
-from collector.helpdesk.mailin import handle_message
-from collector.helpdesk.tables import attachments as attachment_table
+from collector.helpdesk.mail.intake import handle_message
+from collector.storage.helpdesk_tables import attachments as attachment_table
 from tests.helpdesk.conftest import Rig, ticket_count
 from tests.helpdesk.forms import good_fields, submit
 
@@ -105,7 +105,7 @@ def test_a_mail_with_60_attachments_keeps_five_and_names_the_rest(rig: Rig) -> N
     assert outcome.action == "ticket"
     assert stored_names(rig) == [f"log{n}.txt" for n in range(5)]
     with rig.collector.engine.connect() as conn:
-        from collector import tables as core
+        from collector.storage import tables as core
 
         description = conn.execute(select(core.tickets.c.description)).scalar_one()
     assert "[56 attachment(s) not kept:" in description

@@ -51,7 +51,7 @@ def test_tokens_are_required_and_stored_hashed(rig: Rig) -> None:
     import requests
     from sqlalchemy import select
 
-    from collector.helpdesk.tables import api_clients
+    from collector.storage.helpdesk_tables import api_clients
 
     assert requests.get(rig.url + API).status_code == 401
     assert requests.get(rig.url + API, headers={"Authorization": "Bearer psc_wrong"}).status_code == 401

@@ -18,9 +18,9 @@ import requests
 from sqlalchemy import insert
 
 from alerts.templates import render
-from collector import tables as core
 from collector.helpdesk.i18n import confirmation_summary, local_time
-from collector.maintenance import add_window
+from collector.monitoring.maintenance import add_window
+from collector.storage import tables as core
 from tests.collector.conftest import FRIDAY_NOON, report
 from tests.helpdesk.conftest import Rig, running_rig
 from tests.helpdesk.forms import good_fields, submit
@@ -99,7 +99,7 @@ def mail_values(name: str, language: str) -> dict[str, Any]:
         values["summary"] = confirmation_summary(language, "incident", "A")
         values["response_due"] = local_time(DUE, language)
     if name in ("incident_notice", "incident_recovered"):
-        from collector.condition_words import customer_words, customer_words_fixed
+        from collector.monitoring.condition_words import customer_words, customer_words_fixed
 
         values["what"] = customer_words("integration:webshop", language)
         values["fixed"] = customer_words_fixed("integration:webshop", language)

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from collector.helpdesk.mailin import MailIntake
+from collector.helpdesk.mail.intake import MailIntake
 from tests.helpdesk.conftest import NUMBER, Rig, ticket_count
 from tests.support.components import free_port
 

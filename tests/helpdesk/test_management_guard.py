@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from collector.helpdesk.staff_tokens import create_staff_token
+from collector.helpdesk.staff.tokens import create_staff_token
 from tests.helpdesk.conftest import Rig, running_rig
 
 WINDOW = {

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from collector.helpdesk.tables import assignments
+from collector.storage.helpdesk_tables import assignments
 from tests.collector.test_condition_groups import DOWN
 from tests.collector.test_monitoring_routing import send, tickets
 from tests.helpdesk.conftest import Rig

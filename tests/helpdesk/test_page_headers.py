@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from collector.page_headers import DOCS_CSP, with_page_headers
+from collector.http.page_headers import DOCS_CSP, with_page_headers
 from tests.helpdesk.conftest import Rig
 
 CSP = "Content-Security-Policy"

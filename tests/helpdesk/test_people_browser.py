@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from collector import tables as core
-from collector.maintenance import add_window
+from collector.monitoring.maintenance import add_window
+from collector.storage import tables as core
 from tests.collector.conftest import report
 from tests.helpdesk.conftest import PASSWORD, Rig
 from tests.helpdesk.test_people_pages import customer_ids

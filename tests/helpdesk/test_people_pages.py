@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from collector import tables as core
+from collector.storage import tables as core
 from tests.collector.conftest import report
 from tests.helpdesk.conftest import Rig
 from tests.helpdesk.test_staff_pages import act, web_ticket

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from collector.helpdesk.mailin import handle_message
+from collector.helpdesk.mail.intake import handle_message
 from tests.collector.conftest import fresh_postgres_database
 from tests.helpdesk.conftest import running_rig
 

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import pytest
 
 from collector.helpdesk.attachments import AttachmentError, check_file
-from collector.helpdesk.mailclass import automatic_reason, ticket_number
-from collector.helpdesk.passwords import WeakPassword, hash_password, verify_password
-from collector.helpdesk.questions import AnswerError, classify
-from collector.helpdesk.queue import human, sla_view
+from collector.helpdesk.mail.classify import automatic_reason, ticket_number
+from collector.helpdesk.public.questions import AnswerError, classify
+from collector.helpdesk.staff.passwords import WeakPassword, hash_password, verify_password
+from collector.helpdesk.staff.queue import human, sla_view
 
 NOW = datetime(2026, 11, 27, 11, 0, tzinfo=UTC)
 

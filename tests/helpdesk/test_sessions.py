@@ -6,11 +6,11 @@ from pathlib import Path
 
 import requests
 
-from collector.database import writing
-from collector.helpdesk.accounts import set_password
 from collector.helpdesk.cli import PASSWORD_ENV
-from collector.helpdesk.sessions import KEEP_PER_USER, start_session
-from collector.helpdesk.tables import staff_sessions
+from collector.helpdesk.staff.accounts import set_password
+from collector.helpdesk.staff.sessions import KEEP_PER_USER, start_session
+from collector.storage.database import writing
+from collector.storage.helpdesk_tables import staff_sessions
 from tests.helpdesk.conftest import PASSWORD, Rig
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -68,7 +68,7 @@ def test_sessions_per_person_are_bounded(rig: Rig) -> None:
     with rig.collector.engine.begin() as conn:
         user_id = conn.execute(select(staff_sessions.c.staff_id).limit(1)).scalar()
         assert user_id is None  # nobody signed in yet
-        from collector.helpdesk.tables import staff_users
+        from collector.storage.helpdesk_tables import staff_users
 
         eva = conn.execute(select(staff_users.c.id).where(staff_users.c.username == "eva")).scalar_one()
         for _ in range(KEEP_PER_USER + 5):

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import Engine
 
 from alerts.clock import FixedClock
-from collector.database import writing
-from collector.helpdesk import passwords
-from collector.helpdesk.accounts import SignInRefused, after_failure, authenticate, create_user
+from collector.helpdesk.staff import passwords
+from collector.helpdesk.staff.accounts import SignInRefused, after_failure, authenticate, create_user
 from collector.service import Collector
+from collector.storage.database import writing
 from tests.collector.conftest import FRIDAY_NOON, make_collector
 
 PASSWORD = "correct horse battery"

@@ -9,7 +9,7 @@ from urllib.parse import unquote
 import requests
 from sqlalchemy import select
 
-from collector import tables as core
+from collector.storage import tables as core
 from tests.helpdesk.conftest import NUMBER, PASSWORD, Rig
 from tests.helpdesk.forms import good_fields, submit
 
@@ -103,7 +103,7 @@ def test_reply_mails_reporter_and_stops_response_clock_wait_pauses_and_customer_
     waiting = ticket(rig, number)
     assert waiting.state == "waiting_for_customer" and waiting.resolution_due is None  # type: ignore[attr-defined]
     rig.clock.advance(timedelta(hours=2))
-    from collector.helpdesk.mailin import handle_message
+    from collector.helpdesk.mail.intake import handle_message
 
     raw = (
         f"From: jan@acme.example\r\nTo: support@erpm.example\r\nSubject: Re: [{number}]\r\n\r\nVersie 17.\r\n"

@@ -7,8 +7,8 @@ import re
 import requests
 from sqlalchemy import select
 
-from collector import tables as core
-from collector.helpdesk.tables import attachments
+from collector.storage import tables as core
+from collector.storage.helpdesk_tables import attachments
 from tests.helpdesk.conftest import NUMBER, Rig, ticket_count
 from tests.helpdesk.forms import good_fields, open_form, submit
 

@@ -64,10 +64,10 @@ class Site:
         # Set up in this process (a command per step would cost seconds each); the load uses the CLI.
         from datetime import datetime
 
-        from collector.contracts import apply_contracts, read_contracts_file
-        from collector.database import make_engine, migrate, writing
-        from collector.enrolment import enroll
-        from collector.helpdesk.accounts import create_user
+        from collector.contracts.book import apply_contracts, read_contracts_file
+        from collector.helpdesk.staff.accounts import create_user
+        from collector.ingest.enrolment import enroll
+        from collector.storage.database import make_engine, migrate, writing
 
         engine = make_engine(f"sqlite:///{self.database}")
         migrate(engine)

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from sqlalchemy import func, inspect, select, table
 
-from collector.app import create_app
-from collector.helpdesk.clients import create_client
+from collector.helpdesk.public.clients import create_client
 from collector.helpdesk.settings import HelpdeskSettings
+from collector.http.app import create_app
 from collector.service import Collector
 from tests.collector.conftest import staff_headers, token_for
 from tests.reliability.asgi_call import call

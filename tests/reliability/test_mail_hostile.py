@@ -10,8 +10,8 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import select
 
-from collector import tables as core
-from collector.helpdesk.mailin import MailIntake
+from collector.helpdesk.mail.intake import MailIntake
+from collector.storage import tables as core
 from tests.helpdesk.conftest import Rig, rig, ticket_count  # noqa: F401
 from tests.reliability.figures import record
 from tests.support.components import free_port

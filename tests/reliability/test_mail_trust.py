@@ -6,7 +6,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from collector.helpdesk.mailclass import sender_verified
+from collector.helpdesk.mail.classify import sender_verified
 
 MTA = "mx.erpm.example"
 

@@ -8,9 +8,9 @@ import httpx
 from sqlalchemy import select
 
 from alerts.clock import FixedClock
-from collector import tables as t
-from collector.observed import GRACE, observation_time
+from collector.ingest.observed import GRACE, observation_time
 from collector.service import Collector
+from collector.storage import tables as t
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, failing, report, token_for
 from tests.reliability.figures import record
 

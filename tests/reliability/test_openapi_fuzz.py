@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, inspect, select, table
 
-from collector.app import create_app
-from collector.helpdesk.clients import create_client
+from collector.helpdesk.public.clients import create_client
 from collector.helpdesk.settings import HelpdeskSettings
+from collector.http.app import create_app
 from collector.service import Collector
 from tests.collector.conftest import staff_headers
 from tests.reliability.figures import record

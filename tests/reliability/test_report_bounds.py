@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
-from collector import tables as t
 from collector.service import Collector
+from collector.storage import tables as t
 from tests.collector.conftest import LiveServer, report, token_for
 from tests.reliability.figures import record
 

@@ -2,7 +2,7 @@
 
 A deferred transaction that read first cannot upgrade to a write lock while another process writes:
 SQLite fails it at once ("database is locked"), whatever the busy timeout. So `engine.begin()` in the
-product goes through `writing(engine)` (collector.database / alerts.writes); this scan keeps it so.
+product goes through `writing(engine)` (collector.storage.database / alerts.writes); this scan keeps it so.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from collector.database import make_engine, writing
+from collector.storage.database import make_engine, writing
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("collector", "alerts", "agent", "demo")
@@ -23,8 +23,8 @@ SCANNED = ("collector", "alerts", "agent", "demo")
 ALLOWED = {
     "collector/cli.py": "the engine comes from _engine(), which returns writing(engine)",
     "collector/helpdesk/cli.py": "the engine comes from collector.cli._engine(), writing(engine)",
-    "collector/database.py": "migrate(): one process, before anything else runs",
-    "collector/migrations/env.py": "alembic: one process, before anything else runs",
+    "collector/storage/database.py": "migrate(): one process, before anything else runs",
+    "collector/storage/migrations/env.py": "alembic: one process, before anything else runs",
 }
 
 

@@ -12,7 +12,7 @@ from tests.report.fixture_data import populate
 
 
 def _migrated(url: str) -> Engine:
-    from collector.database import make_engine, migrate
+    from collector.storage.database import make_engine, migrate
 
     engine = make_engine(url)
     migrate(engine)
@@ -31,7 +31,7 @@ def sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="package")
 def report_engine(sqlite_url: str) -> Iterator[Engine]:
-    from collector.database import make_engine
+    from collector.storage.database import make_engine
 
     engine = make_engine(sqlite_url)
     yield engine

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert
 
-from collector import tables as t
+from collector.storage import tables as t
 
 AMS = ZoneInfo("Europe/Amsterdam")
 GENERATED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=AMS)  # ticket outcomes are judged at this instant

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import Engine
 
 from alerts.clock import FixedClock
+from collector.evaluation import service
+from collector.evaluation.model import CustomerReport
+from collector.evaluation.period import parse_period
 from collector.policy.catalogue import load_catalogue
 from collector.policy.sla import compute_deadlines
 from collector.policy.triage import Category, Priority
-from collector.report import service
-from collector.report.model import CustomerReport
-from collector.report.period import parse_period
 from tests.report.fixture_data import GENERATED_AT, PREMIUM_TICKET, TICKETS
 
 H = timedelta(hours=1)
@@ -174,7 +174,7 @@ def test_running_month_is_measured_until_now(report_engine: Engine) -> None:
 
 
 def test_same_figures_on_postgresql(postgres_report_url: str, acme: CustomerReport) -> None:
-    from collector.database import make_engine
+    from collector.storage.database import make_engine
 
     engine = make_engine(postgres_report_url)
     try:

@@ -12,7 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from collector.report.cli import register
+from collector.evaluation.cli import register
 from tests.report.fixture_data import GENERATED_AT
 
 AS_OF = GENERATED_AT.isoformat()

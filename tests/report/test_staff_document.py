@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from alerts.clock import FixedClock
+from collector.evaluation.web import ReportDocument, report_document
 from collector.policy.catalogue import load_catalogue
-from collector.report.web import ReportDocument, report_document
 from tests.report.fixture_data import GENERATED_AT
 
 

@@ -1,0 +1,83 @@
+"""Shared pieces of the staff pages: who is signed in, rendering, posted forms with CSRF, role checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from collector.helpdesk.context import Helpdesk
+from collector.helpdesk.i18n import LOCAL_ZONE
+from collector.helpdesk.staff.auth import Signed, current
+
+Page = Callable[..., HTMLResponse]
+
+
+def signed_in(helpdesk: Helpdesk) -> Callable[[Request], Signed]:
+    def who_is(request: Request) -> Signed:
+        return current(helpdesk, request)
+
+    return who_is
+
+
+def page_renderer(helpdesk: Helpdesk) -> Page:
+    def page(name: str, who: Signed, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
+        return helpdesk.html(
+            name,
+            status,
+            lang=who.lang,
+            t=who.t,
+            who=who,
+            now=helpdesk.collector.clock.now(),
+            ok=request.query_params.get("ok", "")[:300],
+            error=request.query_params.get("error", "")[:300],
+            **values,
+        )
+
+    return page
+
+
+class Refused(Exception):
+    """A signed-in user may not do this (role or CSRF): a 403 page."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+
+
+async def checked_form(request: Request, who: Signed) -> dict[str, str]:
+    """The posted fields (text only, bounded), after checking the CSRF token."""
+    try:
+        form = await request.form(max_files=0, max_fields=40)
+    except Exception:
+        raise Refused(who.t["err_unreadable"]) from None
+    fields = {k: v[:20_000] for k, v in form.items() if isinstance(v, str)}
+    if fields.get("csrf") != who.csrf:
+        raise Refused(who.t["err_expired"])
+    return fields
+
+
+def need(who: Signed, role: str) -> None:
+    if not who.user.has_role(role):
+        raise Refused(who.t["forbidden"])
+
+
+def back(url: str, message: str = "", error: str = "", lang: str = "") -> Response:
+    """A redirect after an action, keeping the page's language and carrying its outcome."""
+    params = [("lang", lang)] if lang else []
+    params += [("ok", message)] if message else [("error", error)] if error else []
+    sep = "&" if "?" in url else "?"
+    extra = sep + "&".join(f"{key}={quote(value)}" for key, value in params) if params else ""
+    return RedirectResponse(url + extra, status_code=303)
+
+
+def parse_local(value: str, name: str) -> datetime:
+    """A datetime-local field (Amsterdam time) or an ISO instant with offset."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a date and time like 2026-12-01T17:00") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_ZONE)

@@ -1,0 +1,117 @@
+"""POST /api/v1/reports: bearer token, size limit, schema, instance binding, group-committed storage."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from collector.ingest.agent_auth import AgentDirectory
+from collector.ingest.pipeline import IncomingReport
+from collector.ingest.report_schema import ReportInvalid, validate_report
+from collector.service import Collector
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": message, **extra}, status_code=status)
+
+
+async def _read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def make_report_endpoint(collector: Collector) -> Any:
+    limit = collector.config.server.max_report_bytes
+    metrics = collector.ingest_metrics
+
+    async def receive_report(request: Request) -> JSONResponse:
+        started = time.perf_counter()
+        response = await _handle(request)
+        metrics.reports.labels(outcome=str(response.status_code)).inc()
+        metrics.latency.observe(time.perf_counter() - started)
+        return response
+
+    async def _handle(request: Request) -> JSONResponse:
+        authorization = request.headers.get("authorization", "")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return _error(401, "send the agent token as 'Authorization: Bearer <token>'")
+        directory = collector.directory
+        token = token.strip()
+        known = directory.cached_customer(token)
+        customer_id = (
+            await asyncio.to_thread(directory.customer_for_token, token)
+            if known is AgentDirectory._MISS
+            else known
+        )
+        if not isinstance(customer_id, int):
+            return _error(401, "the agent token is unknown, revoked or expired; enrol the agent again")
+        try:
+            raw = await _read_limited(request, limit)
+        except _TooLarge:
+            return _error(413, f"the report is larger than {limit} bytes; send fewer modules or checks")
+        try:
+            # RFC 8259 8.1: JSON between systems must be UTF-8. json.loads(bytes) would also take
+            # UTF-16/32, which the stored body (UTF-8 text) cannot hold: refuse those plainly instead.
+            text = raw.decode("utf-8")
+            if "\x00" in text[:4]:  # UTF-16/32 without a byte order mark: ASCII with NULs between
+                raise UnicodeDecodeError("utf-8", raw[:4], 0, 4, "UTF-16 or UTF-32")
+        except UnicodeDecodeError:
+            return _error(415, "send UTF-8 JSON (Content-Type: application/json; charset=utf-8)")
+        try:
+            document = json.loads(text, parse_constant=_no_constants)
+        except ValueError:
+            return _error(400, "the body is not valid JSON (NaN and Infinity are not JSON either)")
+        except RecursionError:
+            return _error(400, "the JSON is nested too deeply; a report is a few levels deep")
+        try:
+            validate_report(document)
+        except ReportInvalid as exc:
+            return _error(422, f"the report does not match schema v1 at {exc}", field=exc.field)
+        name = document["instance"]["name"]
+        known = directory.cached_instance(customer_id, name)
+        instance_id = (
+            await asyncio.to_thread(directory.instance_id, customer_id, name)
+            if known is AgentDirectory._MISS
+            else known
+        )
+        if not isinstance(instance_id, int):
+            return _error(403, f"instance {name!r} is not registered for this agent's customer")
+        incoming = IncomingReport(
+            report_id=document["report_id"],
+            customer_id=customer_id,
+            instance_id=instance_id,
+            received_at=collector.clock.now(),
+            document=document,
+            body=text,
+        )
+        try:
+            stored = await asyncio.wrap_future(collector.writer.submit(incoming))
+        except Exception:
+            return _error(503, "the report could not be stored; the agent keeps it and retries")
+        status = 201 if stored else 200
+        return JSONResponse({"report_id": incoming.report_id, "stored": stored}, status_code=status)
+
+    return receive_report

@@ -1,0 +1,125 @@
+"""The agent's report schema, compiled once; errors are one sentence naming the field."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "agent" / "schema" / "report-v1.json"
+# Instants outside this window are a broken clock or a forged report, never a real observation; the
+# window is wide on purpose (the collector bounds sent_at against its own clock separately).
+EARLIEST = datetime(2020, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+class ReportInvalid(ValueError):
+    """The report does not match the schema; `field` is a JSON path like checks/2/status."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
+
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+@lru_cache(maxsize=1)
+def _fast_check() -> Any:
+    from collector.ingest.fast_schema import UnsupportedSchema, compile_schema
+
+    try:
+        return compile_schema(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    except UnsupportedSchema:
+        return None  # the schema grew a keyword the fast check lacks: always use the full validator
+
+
+def _path(parts: Any) -> str:
+    return "/".join(str(part) for part in parts) or "(document)"
+
+
+def validate_report(document: Any) -> None:
+    """Raise ReportInvalid for the most relevant problem; formats the schema leaves open are checked here."""
+    fast = _fast_check()
+    if fast is None or not fast(document):
+        _full_validation(document)
+    _check_instant(document.get("sent_at"), "sent_at")
+    for index, check in enumerate(document.get("checks", ())):
+        _check_instant(check.get("checked_at"), f"checks/{index}/checked_at")
+    counts = document.get("counts") or {}
+    _check_instant(counts.get("counted_at"), "counts/counted_at")
+    _check_text(document)
+
+
+def _check_text(document: Any) -> None:
+    """Lone surrogates (JSON allows \\ud800 escapes) can never be stored as UTF-8: refuse them for good."""
+    try:
+        json.dumps(document, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        field = _surrogate_path(document, [])
+        raise ReportInvalid(
+            field or "(document)", "contains a lone UTF-16 surrogate; send valid Unicode text"
+        ) from None
+
+
+def _surrogate_path(value: Any, path: list[Any]) -> str | None:
+    if isinstance(value, str):
+        return None if value.isascii() or _encodes(value) else _path(path)
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(key, str) and not _encodes(key):
+            return _path([*path, key])
+        found = _surrogate_path(item, [*path, key])
+        if found is not None:
+            return found
+    return None
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _full_validation(document: Any) -> None:
+    from jsonschema.exceptions import best_match  # type: ignore[import-untyped]
+
+    error = best_match(_validator().iter_errors(document))
+    if error is not None:
+        message = error.message if len(error.message) <= 300 else error.message[:300] + "..."
+        raise ReportInvalid(_path(error.absolute_path), message)
+
+
+def _check_instant(value: Any, field: str) -> None:
+    if value is None:
+        return
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ReportInvalid(field, f"{value!r} is not an ISO 8601 date-time") from None
+    if parsed.tzinfo is None:
+        raise ReportInvalid(field, f"{value!r} needs a UTC offset, for example 2026-11-27T16:30:00+00:00")
+    try:
+        inside = EARLIEST <= parsed < LATEST
+    except OverflowError:  # year 1 or 9999 with an offset that leaves the representable range
+        inside = False
+    if not inside:
+        raise ReportInvalid(
+            field, f"{value!r} is outside {EARLIEST.year}-{LATEST.year - 1}: check the agent's clock"
+        )
+
+
+def warm_up() -> None:
+    """Compile the validators before the first request."""
+    _validator()
+    _fast_check()

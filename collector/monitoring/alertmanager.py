@@ -1,0 +1,194 @@
+"""Alertmanager intake: webhook payload version 4 -> incident tickets, one open ticket per fingerprint.
+
+Labels: `customer` (required, the customer key), `odoo_instance` (an instance name of that customer,
+optional; `instance_name` and `instance` are read too), and either `impact` + `scope` or a `severity` mapped
+below.
+
+An alert whose `customer` names no known customer is counted
+(prioritysupport_alertmanager_unknown_customer_alerts_total) and answered 422 after the others are stored:
+Alertmanager counts a failed notification (alertmanager_notifications_failed_total) and, as for every 4xx,
+does not retry a request that would fail the same way. The Watchdog alert (monitoring/watchdog.py) only
+notes its arrival.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Any
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy import Connection, select
+
+from collector.contracts.book import contract_in_force
+from collector.monitoring.availability_alerts import join_availability
+from collector.monitoring.watchdog import ALERTNAME as WATCHDOG
+from collector.policy.triage import parse_impact, parse_scope
+from collector.service import Collector
+from collector.storage import tables as t
+from collector.storage.after_commit import transaction
+from collector.storage.text_checks import refuse_unstorable
+from collector.tickets.core import OPEN_STATES, NewTicket
+
+log = logging.getLogger("prioritysupport.collector")
+
+SEVERITY = {
+    "critical": ("high", "organisation"),
+    "page": ("high", "organisation"),
+    "error": ("medium", "organisation"),
+    "warning": ("medium", "multiple-users"),
+    "info": ("low", "one-user"),
+}
+
+
+class AmAlert(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    status: str = Field(pattern="^(firing|resolved)$")
+    labels: dict[str, str]
+    annotations: dict[str, str] = Field(default_factory=dict)
+    fingerprint: str = Field(min_length=1, max_length=200)
+    startsAt: str | None = None
+    endsAt: str | None = None
+    generatorURL: str | None = None
+
+
+class AmWebhook(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    _storable = model_validator(mode="before")(refuse_unstorable)  # lone surrogates: 422, not 500
+    version: str = Field(pattern="^4$")
+    status: str
+    alerts: list[AmAlert] = Field(max_length=1000)
+
+
+def register_alertmanager(app: FastAPI, collector: Collector) -> None:
+    expected = collector.config.server.alertmanager_token
+
+    def authorised(authorization: str = Header(default="")) -> None:
+        """With `server.alertmanager_token` set, Alertmanager must send it (http_config.authorization)."""
+        if expected is None:
+            return
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
+            raise HTTPException(401, "send the Alertmanager token as 'Authorization: Bearer <token>'")
+
+    @app.post("/api/v1/alertmanager", dependencies=[Depends(authorised)])
+    def alertmanager_webhook(payload: AmWebhook) -> Any:
+        results = []
+        with transaction(collector.engine) as conn:
+            for alert in payload.alerts:
+                if alert.labels.get("alertname") == WATCHDOG:
+                    results.append(_watchdog(collector, alert))
+                else:
+                    results.append(handle_alert(conn, collector, alert))
+        unknown = [r for r in results if r["result"] == "unknown customer"]
+        if unknown and collector.alertmanager_metrics is not None:
+            collector.alertmanager_metrics.unknown_customer.inc(len(unknown))
+        if unknown:
+            names = ", ".join(sorted({str(r["customer"]) for r in unknown}))
+            return JSONResponse(
+                {
+                    "error": f"customer label {names} names no customer in contracts.toml; fix the label "
+                    "(file_sd or rule) or load the customer",
+                    "results": results,
+                },
+                status_code=422,
+            )
+        return {"results": results}
+
+
+def _watchdog(collector: Collector, alert: AmAlert) -> dict[str, Any]:
+    if alert.status == "firing" and collector.watchdog is not None:
+        collector.watchdog.received()
+        if collector.alertmanager_metrics is not None:
+            collector.alertmanager_metrics.watchdog_received.set(collector.clock.now().timestamp())
+    return {"fingerprint": alert.fingerprint, "result": "watchdog noted"}
+
+
+def _classify(labels: dict[str, str]) -> tuple[str, str]:
+    if labels.get("impact") and labels.get("scope"):
+        try:  # Dutch aliases are fine; anything else falls back to the severity mapping
+            return parse_impact(labels["impact"]).value, parse_scope(labels["scope"]).value
+        except ValueError:
+            log.warning("alert labels impact/scope not understood; using severity instead")
+    return SEVERITY.get(labels.get("severity", "").lower(), ("medium", "multiple-users"))
+
+
+def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict[str, Any]:
+    key = f"alertmanager:{alert.fingerprint}"
+    customer = conn.execute(
+        select(t.customers).where(t.customers.c.key == alert.labels.get("customer", ""))
+    ).first()
+    if customer is None:
+        named = alert.labels.get("customer", "")
+        log.warning(
+            "alert %s (%s) refused: label customer=%r names no known customer",
+            alert.fingerprint,
+            alert.labels.get("alertname", "?"),
+            named,
+        )
+        return {
+            "fingerprint": alert.fingerprint,
+            "result": "unknown customer",
+            "customer": named or "(missing)",
+        }
+    open_ticket = conn.execute(
+        select(t.tickets).where((t.tickets.c.external_key == key) & t.tickets.c.state.in_(OPEN_STATES))
+    ).first()
+    name = alert.labels.get("alertname", "alert")
+    summary = alert.annotations.get("summary") or alert.annotations.get("description") or ""
+    joined = join_availability(
+        conn,
+        collector.monitor,
+        customer.id,
+        fingerprint=alert.fingerprint,
+        status=alert.status,
+        labels=alert.labels,
+        summary=summary,
+        classification=_classify(alert.labels),
+    )
+    if joined is not None:
+        return joined  # one outage, one ticket: the instance's availability condition carries it
+    if alert.status == "resolved":
+        if open_ticket is None:
+            return {"fingerprint": alert.fingerprint, "result": "nothing open"}
+        collector.tickets.event(
+            conn, open_ticket.id, "recovered", f"Alertmanager: {name} resolved", actor="alertmanager"
+        )
+        collector.monitor.announce_recovery(
+            conn, open_ticket, customer.id, f"{open_ticket.subject}: resolved"
+        )
+        return {"fingerprint": alert.fingerprint, "result": "resolved noted", "ticket": open_ticket.number}
+    if open_ticket is not None:
+        return {"fingerprint": alert.fingerprint, "result": "already open", "ticket": open_ticket.number}
+    instance_label = (
+        alert.labels.get("odoo_instance") or alert.labels.get("instance_name") or alert.labels.get("instance")
+    )
+    instance_id = None
+    if instance_label:
+        instance_id = conn.execute(
+            select(t.instances.c.id).where(
+                (t.instances.c.customer_id == customer.id) & (t.instances.c.name == instance_label)
+            )
+        ).scalar()
+    impact, scope = _classify(alert.labels)
+    contract = contract_in_force(conn, customer.id, collector.clock.now().date())
+    opened = collector.tickets.create(
+        conn,
+        NewTicket(
+            customer_id=customer.id,
+            instance_id=instance_id,
+            subject=f"{name}: {summary}"[:300] if summary else name,
+            description="\n".join(f"{k}={v}" for k, v in sorted(alert.labels.items())),
+            category="incident",
+            impact=impact,
+            scope=scope,
+            source="alertmanager",
+            external_key=key,
+            premium=bool(contract and contract.premium),
+            language=customer.language,
+            actor="alertmanager",
+        ),
+    )
+    return {"fingerprint": alert.fingerprint, "result": "opened", "ticket": opened.number}

@@ -1,0 +1,108 @@
+"""Odoo versions outside the support window (the three latest majors, as data) are flagged; a customer
+with the Migration extension gets a change request to plan the migration."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import Connection, select, update
+
+from alerts.clock import Clock
+from collector.contracts.book import contract_in_force
+from collector.storage import tables as t
+from collector.tickets.core import NewTicket, TicketService
+
+DATA = Path(__file__).with_name("odoo_versions.toml")
+
+
+@lru_cache(maxsize=1)
+def supported_majors() -> tuple[str, ...]:
+    return tuple(tomllib.loads(DATA.read_text(encoding="utf-8"))["supported_majors"])
+
+
+def major_of(version: str) -> str | None:
+    """'17.0', '17.0+e', 'saas~17.2' -> '17.0'; None when no major can be read."""
+    match = re.search(r"(\d+)\.\d+", version)
+    return f"{match.group(1)}.0" if match else None
+
+
+def is_supported(version: str, majors: tuple[str, ...] | None = None) -> bool:
+    major = major_of(version)
+    return major is not None and major in (majors or supported_majors())
+
+
+class VersionWatch:
+    def __init__(self, clock: Clock, tickets: TicketService) -> None:
+        self.clock = clock
+        self.tickets = tickets
+
+    def check(self, conn: Connection) -> list[str]:
+        """Judge instances whose version changed since last time; returns the change requests opened."""
+        opened: list[str] = []
+        rows = conn.execute(
+            select(t.instances).where(
+                t.instances.c.odoo_version.is_not(None)
+                & (
+                    t.instances.c.version_checked.is_(None)
+                    | (t.instances.c.version_checked != t.instances.c.odoo_version)
+                )
+            )
+        ).all()
+        for instance in rows:
+            supported = is_supported(instance.odoo_version)
+            conn.execute(
+                update(t.instances)
+                .where(t.instances.c.id == instance.id)
+                .values(version_checked=instance.odoo_version, version_supported=supported)
+            )
+            if supported:
+                continue
+            contract = contract_in_force(conn, instance.customer_id, self.clock.now().date())
+            if contract is None or not contract.migration:
+                continue
+            key = f"migration:{instance.id}:{major_of(instance.odoo_version)}"
+            if conn.execute(select(t.tickets.c.id).where(t.tickets.c.external_key == key)).first():
+                continue
+            customer = conn.execute(select(t.customers).where(t.customers.c.id == instance.customer_id)).one()
+            ticket = self.tickets.create(
+                conn,
+                NewTicket(
+                    customer_id=instance.customer_id,
+                    instance_id=instance.id,
+                    subject=f"{instance.name}: plan the migration from Odoo {instance.odoo_version}",
+                    description=self._description(conn, instance.id, instance.odoo_version),
+                    category="change",
+                    source="versions",
+                    external_key=key,
+                    premium=contract.premium,
+                    language=customer.language,
+                    actor="versions",
+                ),
+            )
+            opened.append(ticket.number)
+        return opened
+
+    def _description(self, conn: Connection, instance_id: int, version: str) -> str:
+        latest = conn.execute(
+            select(t.reports.c.body)
+            .where(t.reports.c.instance_id == instance_id)
+            .order_by(t.reports.c.id.desc())
+            .limit(1)
+        ).scalar()
+        modules: list[str] = []
+        if latest:
+            counts = json.loads(latest).get("counts") or {}
+            modules = [
+                f"- {m['name']} ({m.get('author') or 'unknown author'})" for m in counts.get("modules") or []
+            ]
+        lines = [
+            f"Odoo {version} is outside the support window ({', '.join(supported_majors())}).",
+            "The Migration extension covers the migration of standard Odoo.",
+            "Not included: custom code and third-party modules, listed here:",
+            *(modules or ["- (no module list reported yet)"]),
+        ]
+        return "\n".join(lines)
