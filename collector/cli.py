@@ -253,7 +253,7 @@ def maintenance_add(
 ) -> None:
     """Plan a maintenance window."""
     from collector.clock_setup import clock_from_settings
-    from collector.http.app import resolve_target
+    from collector.contracts.lookup import resolve_target
     from collector.monitoring.maintenance import MaintenanceError, add_window
 
     settings = _config(config)

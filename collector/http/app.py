@@ -15,6 +15,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import select, text
 
 from collector.contracts.book import ContractFileError, apply_contracts, contract_in_force, parse_contracts
+from collector.contracts.lookup import resolve_target
 from collector.http.agent_reports import make_report_endpoint
 from collector.http.api_models import (
     Actor,
@@ -489,19 +490,3 @@ class IngestShortcut:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
-
-
-def resolve_target(conn: Any, customer_key: str, instance_name: str | None) -> tuple[int, int | None]:
-    customer_id = conn.execute(select(t.customers.c.id).where(t.customers.c.key == customer_key)).scalar()
-    if customer_id is None:
-        raise MaintenanceError(f"customer {customer_key!r} does not exist")
-    if instance_name is None:
-        return int(customer_id), None
-    instance_id = conn.execute(
-        select(t.instances.c.id).where(
-            (t.instances.c.customer_id == customer_id) & (t.instances.c.name == instance_name)
-        )
-    ).scalar()
-    if instance_id is None:
-        raise MaintenanceError(f"instance {instance_name!r} does not belong to customer {customer_key!r}")
-    return int(customer_id), int(instance_id)

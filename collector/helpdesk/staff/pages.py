@@ -311,7 +311,7 @@ def router(helpdesk: Helpdesk) -> APIRouter:
     async def maintenance_add(request: Request, who: Who) -> Response:
         form = await checked_form(request, who)
         need(who, "manager")
-        from collector.http.app import resolve_target
+        from collector.contracts.lookup import resolve_target
 
         try:
             starts = parse_local(form.get("start", ""), "start")
