@@ -179,6 +179,32 @@ def _scrape(url: str) -> str:
         return ""
 
 
+def _print_figures(figures: dict[str, Any]) -> bool:
+    """The table, the ratios and whether the goal is met."""
+    child_peak = figures["counts_child_peak_mib"]
+    print(f"{'':16}{'RSS median':>12}{'RSS max':>10}{'CPU median':>12}{'CPU max':>10}")
+    for name in ("agent", "node_exporter"):
+        row = figures[name]
+        print(
+            f"{name:16}{row['rss_median_mib']:>9.1f} MiB{row['rss_max_mib']:>6.1f} MiB"
+            f"{row['cpu_median_percent']:>10.2f} %{row['cpu_max_percent']:>8.2f} %"
+        )
+    ratio_cpu = figures["ratio_cpu"]
+    print(
+        f"ratio agent/node_exporter: RSS {figures['ratio_rss']:.2f}, CPU "
+        + (f"{ratio_cpu:.2f}" if ratio_cpu is not None else "n/a")
+    )
+    print(
+        f"counts child peak RSS: {child_peak:.1f} MiB"
+        if child_peak
+        else "counts child peak RSS: not reported"
+    )
+    print(f"reports received: {figures['reports_received']}")
+    goal: bool = figures["agent"]["rss_max_mib"] < 40 and figures["agent"]["cpu_median_percent"] < 1.0
+    print("goal (< 40 MiB, < 1% of one core): " + ("met" if goal else "NOT met"))
+    return goal
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -277,26 +303,7 @@ def main() -> int:
         tcp.close()
         shutil.rmtree(folder, ignore_errors=True)
 
-    print(f"{'':16}{'RSS median':>12}{'RSS max':>10}{'CPU median':>12}{'CPU max':>10}")
-    for name in ("agent", "node_exporter"):
-        row = figures[name]
-        print(
-            f"{name:16}{row['rss_median_mib']:>9.1f} MiB{row['rss_max_mib']:>6.1f} MiB"
-            f"{row['cpu_median_percent']:>10.2f} %{row['cpu_max_percent']:>8.2f} %"
-        )
-    ratio_cpu = figures["ratio_cpu"]
-    print(
-        f"ratio agent/node_exporter: RSS {figures['ratio_rss']:.2f}, CPU "
-        + (f"{ratio_cpu:.2f}" if ratio_cpu is not None else "n/a")
-    )
-    print(
-        f"counts child peak RSS: {child_peak:.1f} MiB"
-        if child_peak
-        else "counts child peak RSS: not reported"
-    )
-    print(f"reports received: {figures['reports_received']}")
-    goal = figures["agent"]["rss_max_mib"] < 40 and figures["agent"]["cpu_median_percent"] < 1.0
-    print("goal (< 40 MiB, < 1% of one core): " + ("met" if goal else "NOT met"))
+    goal = _print_figures(figures)
     if options.json_out:
         options.json_out.write_text(json.dumps(figures, indent=2))
     return 0 if goal else 1

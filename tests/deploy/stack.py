@@ -167,6 +167,36 @@ def _wait_scraped(prometheus: Prometheus, job: str, timeout: float = 30.0) -> No
         time.sleep(0.2)
 
 
+def _write_contracts(base: Path, sim_url: str) -> Path:
+    """One premium customer with one instance on the simulator and a webshop integration."""
+    return _write(
+        base / "contracts.toml",
+        '[[customer]]\nkey = "acme"\nname = "Acme"\naccount_manager = "am@partner.example"\n'
+        '  [[customer.contact]]\n  name = "Jan"\n  email = "jan@acme.example"\n'
+        f'  [[customer.instance]]\n  name = "prod"\n  url = "{sim_url}"\n'
+        '  [[customer.contract]]\n  effective_from = 2026-01-01\n  package = "small"\n  premium = true\n'
+        '  integrations = ["webshop"]\n',
+    )
+
+
+def _write_agent_config(
+    base: Path, collector_port: int, agent_port: int, sim_url: str, token: str, addons: Path, dead_port: int
+) -> Path:
+    """The agent: fast intervals, its exporter on `agent_port`, an integration whose URL nobody answers."""
+    return _write(
+        base / "agent.toml",
+        f'agent_id = "acme-prod"\nstate_dir = "{base}/agent-state"\ncounts_in_child = false\n'
+        f'[collector]\nurl = "http://127.0.0.1:{collector_port}/api/v1/reports"\n'
+        f'token = "{token}"\n'
+        "[intervals]\navailability = 1\nintegrations = 1\nhost = 1\ncounts = 2\n"
+        f'[exporter]\nlisten = "127.0.0.1:{agent_port}"\n'
+        f'[[instances]]\nname = "prod"\nurl = "{sim_url}"\ndatabase = "demo"\nlogin = "admin"\n'
+        f'password = "admin"\naddons_paths = ["{addons}"]\n'
+        '  [[instances.integrations]]\n  name = "webshop"\n  check = "http"\n'
+        f'  url = "http://127.0.0.1:{dead_port}/shop"\n  timeout = 1\n',
+    )
+
+
 @contextmanager
 def running_stack(base: Path) -> Iterator[Stack]:
     sim_port, collector_port, agent_port, am_port = free_port(), free_port(), free_port(), free_port()
@@ -195,14 +225,7 @@ def running_stack(base: Path) -> Iterator[Stack]:
             f'[notifications]\napprise_config = "{base}/apprise.yml"\n',
         )
         sim_url = f"http://127.0.0.1:{sim_port}"
-        _write(
-            base / "contracts.toml",
-            '[[customer]]\nkey = "acme"\nname = "Acme"\naccount_manager = "am@partner.example"\n'
-            '  [[customer.contact]]\n  name = "Jan"\n  email = "jan@acme.example"\n'
-            f'  [[customer.instance]]\n  name = "prod"\n  url = "{sim_url}"\n'
-            '  [[customer.contract]]\n  effective_from = 2026-01-01\n  package = "small"\n  premium = true\n'
-            '  integrations = ["webshop"]\n',
-        )
+        _write_contracts(base, sim_url)
         config = ["--config", str(collector_toml)]
         _run("collector", "migrate", *config, cwd=base)
         _run("collector", "load-contracts", str(base / "contracts.toml"), *config, cwd=base)
@@ -231,17 +254,8 @@ def running_stack(base: Path) -> Iterator[Stack]:
         stack.enter_context(
             _process("collector", [COMMAND, "collector", "serve", *config], base, collector_port)
         )
-        agent_toml = _write(
-            base / "agent.toml",
-            f'agent_id = "acme-prod"\nstate_dir = "{base}/agent-state"\ncounts_in_child = false\n'
-            f'[collector]\nurl = "http://127.0.0.1:{collector_port}/api/v1/reports"\n'
-            f'token = "{token.group(0)}"\n'
-            "[intervals]\navailability = 1\nintegrations = 1\nhost = 1\ncounts = 2\n"
-            f'[exporter]\nlisten = "127.0.0.1:{agent_port}"\n'
-            f'[[instances]]\nname = "prod"\nurl = "{sim_url}"\ndatabase = "demo"\nlogin = "admin"\n'
-            f'password = "admin"\naddons_paths = ["{addons}"]\n'
-            '  [[instances.integrations]]\n  name = "webshop"\n  check = "http"\n'
-            f'  url = "http://127.0.0.1:{dead_port}/shop"\n  timeout = 1\n',
+        agent_toml = _write_agent_config(
+            base, collector_port, agent_port, sim_url, token.group(0), addons, dead_port
         )
         (base / "backups").mkdir()
         _write(base / "backups" / "collector-today.db", "")
