@@ -97,7 +97,8 @@ def test_every_part_of_the_collector_holds_the_same_policy(configured: Collector
     assert policy.source.endswith("catalogue.toml") and policy.sla.plan is not None
     assert configured.tickets.policy is policy and configured.tickets.opening.policy is policy
     assert configured.limits.catalogue is policy.catalogue
-    assert configured.router._calendars["support"] is policy.sla.support
+    saturday = datetime.fromisoformat("2026-11-28T12:00:00+01:00")  # held notices wait for Monday 09:00
+    assert configured.router.not_before("support", saturday) == policy.sla.support.next_open(saturday)
 
 
 def test_a_monitoring_ticket_opens_with_the_configured_targets(configured: Collector) -> None:
