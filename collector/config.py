@@ -139,6 +139,17 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True)
+class PolicySettings:
+    catalogue: Path | None = field(
+        default=None,
+        metadata=_help(
+            "Catalogue override TOML (prices, limits, SLA targets, calendars) merged over the shipped one; "
+            "relative to this file."
+        ),
+    )
+
+
+@dataclass(frozen=True)
 class CollectorConfig:
     database_url: str = field(
         default="sqlite:///var/collector.db",
@@ -152,6 +163,7 @@ class CollectorConfig:
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
     base_dir: Path = field(default_factory=Path.cwd)
     # [[routing.rules]]: replaces routing.rules.DEFAULT_RULES when given (collector/routing/rule_config.py)
     routing_rules: tuple[Rule, ...] | None = field(
@@ -172,6 +184,7 @@ SECTION_MODELS: dict[str, tuple[type, dict[str, str]]] = {
     "retention": (RetentionSettings, {}),
     "routing": (CollectorConfig, {"rules": "routing_rules"}),
     "notifications": (NotificationSettings, {}),
+    "policy": (PolicySettings, {}),
 }
 
 # The keys of one [[routing.rules]] table (collector/routing/rule_config.py RULE_KEYS), for the reference.
@@ -230,6 +243,7 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "ack_secret": str,
         "public_url": str,
     },
+    "policy": {"catalogue": str},
 }
 
 
@@ -286,6 +300,17 @@ def _overrides(table: dict[str, Any], where: str) -> dict[str, tuple[str, str]]:
         except ValueError as exc:
             raise ConfigError(f'{where}."{key}": {exc}') from None
     return result
+
+
+def _parse_policy(raw: dict[str, Any], base_dir: Path) -> PolicySettings:
+    """The catalogue path, relative to the config file; the file is read now so a bad one stops the start."""
+    if "catalogue" not in raw:
+        return PolicySettings()
+    settings = PolicySettings(catalogue=(base_dir / raw["catalogue"]).resolve())
+    from collector.policy_setup import policy_from_settings
+
+    policy_from_settings(settings)  # ConfigError naming the file and what is wrong with it
+    return settings
 
 
 def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
@@ -360,6 +385,7 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
         monitoring=monitoring,
         retention=retention,
         notifications=notifications,
+        policy=_parse_policy(data.get("policy", {}), base_dir),
         base_dir=base_dir,
     )
 

@@ -32,13 +32,16 @@ from collector.monitoring.incident_defaults import Classification
 from collector.monitoring.monitor import Monitor, Probe, http_probe
 from collector.monitoring.odoo_versions import VersionWatch
 from collector.monitoring.watchdog import Watchdog
+from collector.policy.policy import Policy
+from collector.policy_setup import policy_from_settings
 from collector.routing.rules import DEFAULT_RULES, Router, RoutingEvent
 from collector.storage import tables as t
 from collector.storage.after_commit import after_commit, transaction
 from collector.storage.database import make_engine
 from collector.storage.group_commit import GroupCommitWriter
 from collector.tickets.acknowledgement import note_acknowledgement
-from collector.tickets.core import TicketOpened, TicketService
+from collector.tickets.core import TicketService
+from collector.tickets.opening import TicketOpened
 from prioritysupport.build_info import register_process_metrics
 
 log = logging.getLogger("prioritysupport.collector")
@@ -49,6 +52,7 @@ class Collector:
     config: CollectorConfig
     engine: Engine
     clock: Clock
+    policy: Policy  # built once from [policy] catalogue; everything that decides by the policy gets this one
     outbox: Outbox
     tickets: TicketService
     router: Router
@@ -182,8 +186,10 @@ def build_collector(
     clock: Clock | None = None,
     engine: Engine | None = None,
     probe: Probe = http_probe,
+    policy: Policy | None = None,
 ) -> Collector:
     clock = clock or clock_from_settings(config.clock)
+    policy = policy or policy_from_settings(config.policy)
     engine = engine or make_engine(config.database_url)
     registry = CollectorRegistry()
     settings = config.notifications
@@ -194,6 +200,7 @@ def build_collector(
     router = Router(
         clock,
         outbox.enqueue,
+        policy=policy,
         rules=rules,
         paged_lookup=outbox.paged_recipients,
         notified_lookup=outbox.notified_recipients,
@@ -222,6 +229,7 @@ def build_collector(
 
     tickets = TicketService(
         clock,
+        policy,
         on_opened=on_opened,
         on_staff_action=on_staff_action,
         on_first_response=on_first_response,
@@ -240,7 +248,7 @@ def build_collector(
             k: Classification(*v) for k, v in config.monitoring.integration_overrides.items()
         },
     )
-    limits = LimitWatch(clock, router)
+    limits = LimitWatch(clock, router, policy)
     store = ReportStore(monitor, counts_handler=limits, integrations_handler=limits.integrations_seen)
     writer: GroupCommitWriter[IncomingReport] = GroupCommitWriter(
         engine,
@@ -257,6 +265,7 @@ def build_collector(
         config=config,
         engine=engine,
         clock=clock,
+        policy=policy,
         outbox=outbox,
         tickets=tickets,
         router=router,

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
+from collector.contracts.lookup import instance_named
 from collector.storage import tables as t
 from collector.storage.database import writing
 from collector.type_words import type_words
@@ -283,8 +284,7 @@ def _upsert_customer(conn: Connection, spec: CustomerSpec) -> int:
 
 
 def _upsert_instance(conn: Connection, customer_id: int, spec: InstanceSpec) -> None:
-    where = (t.instances.c.customer_id == customer_id) & (t.instances.c.name == spec.name)
-    existing = conn.execute(select(t.instances.c.id).where(where)).scalar()
+    existing = instance_named(conn, customer_id, spec.name)
     if existing is None:
         conn.execute(t.instances.insert().values(customer_id=customer_id, name=spec.name, url=spec.url))
     else:

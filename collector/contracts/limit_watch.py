@@ -14,9 +14,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from alerts.clock import Clock
 from collector.contracts.book import ContractInForce, contract_in_force
-from collector.policy.catalogue import Catalogue, load_catalogue
 from collector.policy.fees import advise_package
 from collector.policy.limits import LimitState, LimitTracking, evaluate_limit
+from collector.policy.policy import Policy
 from collector.routing.rules import Router, RoutingEvent
 from collector.storage import tables as t
 
@@ -36,10 +36,10 @@ def counted_lines(counts: Mapping[str, Any], excluded_authors: Iterable[str]) ->
 
 
 class LimitWatch:
-    def __init__(self, clock: Clock, router: Router, catalogue: Catalogue | None = None) -> None:
+    def __init__(self, clock: Clock, router: Router, policy: Policy) -> None:
         self.clock = clock
         self.router = router
-        self.catalogue = catalogue or load_catalogue()
+        self.catalogue = policy.catalogue  # the configured one: its packages, limits and hysteresis
         self._integrations_known: set[tuple[int, str]] = set()  # reported already: skip the database
         # (customer, metric) -> (usage, limit, tracking, when) last written: an unchanged count costs no
         # query. With PostgreSQL (possibly several replicas) an entry is trusted for `shared_ttl` seconds.

@@ -47,11 +47,12 @@ def _database_url(config_path: Path | None, database_url: str | None) -> str:
         _fail(str(error))
 
 
-def _catalogue(path: Path | None) -> Any:
-    from collector.policy.catalogue import CatalogueError, load_catalogue
+def _policy(path: Path | None) -> Any:
+    from collector.policy.catalogue import CatalogueError
+    from collector.policy.policy import load_policy
 
     try:
-        return load_catalogue(path)
+        return load_policy(path)
     except CatalogueError as error:
         _fail(str(error), 1)
 
@@ -133,10 +134,10 @@ def report(
         _fail(str(error))
     clock = FixedClock(_parse_instant(as_of)) if as_of else SystemClock()
     engine = _engine(_database_url(config, database_url))
-    policy_catalogue = _catalogue(catalogue)
+    policy = _policy(catalogue)
     try:
         if all_customers:
-            overview = service.overview(engine, month, clock=clock, catalogue=policy_catalogue)
+            overview = service.overview(engine, month, clock=clock, policy=policy)
             text = {
                 "html": lambda: html.render_overview_html(overview, language or "nl"),
                 "csv": lambda: exports.overview_csv(overview),
@@ -145,9 +146,7 @@ def report(
         else:
             assert customer is not None
             try:
-                result = service.customer_report(
-                    engine, customer, month, clock=clock, catalogue=policy_catalogue
-                )
+                result = service.customer_report(engine, customer, month, clock=clock, policy=policy)
             except UnknownCustomer:
                 _fail(f"no customer has the key {customer!r}: see 'prioritysupport collector load-contracts'")
             text = {

@@ -16,7 +16,7 @@ from alerts.clock import Clock
 from collector.evaluation import exports, html, service
 from collector.evaluation.data import UnknownCustomer
 from collector.evaluation.period import PeriodError, parse_period
-from collector.policy.catalogue import Catalogue
+from collector.policy.policy import Policy
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
@@ -45,7 +45,7 @@ def report_document(
     output_format: str = "html",
     language: str | None = None,
     clock: Clock,
-    catalogue: Catalogue,
+    policy: Policy,
 ) -> ReportDocument:
     """One customer's report (customer given) or the overview of all (customer None or empty)."""
     if output_format not in MEDIA_TYPES:
@@ -58,7 +58,7 @@ def report_document(
         return _problem(400, str(error))
     name = f"{customer or 'all'}-{month.label}.{output_format}"
     if not customer:
-        overview = service.overview(engine, month, clock=clock, catalogue=catalogue)
+        overview = service.overview(engine, month, clock=clock, policy=policy)
         body = {
             "html": lambda: html.render_overview_html(overview, language or "nl"),
             "csv": lambda: exports.overview_csv(overview),
@@ -66,7 +66,7 @@ def report_document(
         }[output_format]()
         return ReportDocument(200, MEDIA_TYPES[output_format], body, name)
     try:
-        report = service.customer_report(engine, customer, month, clock=clock, catalogue=catalogue)
+        report = service.customer_report(engine, customer, month, clock=clock, policy=policy)
     except UnknownCustomer:
         return _problem(404, f"no customer has the key {customer!r}")
     body = {

@@ -8,14 +8,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select
 
-from collector.contracts.book import contract_in_force
 from collector.helpdesk import attachments as files
 from collector.helpdesk.i18n import confirmation_summary, local_time
-from collector.policy.sla import compute_deadlines
 from collector.policy.triage import parse_category, parse_impact, parse_scope, priority_for
 from collector.service import Collector
 from collector.storage import tables as core
-from collector.tickets.core import NewTicket, TicketOpened
+from collector.tickets.opening import TicketOpened, TicketRequest, TicketTerms, UnknownInstance
 
 MAX_SUBJECT = 300
 MAX_DESCRIPTION = 20_000
@@ -102,51 +100,38 @@ def open_ticket(collector: Collector, conn: Connection, contact: Contact, reques
     """Create the ticket in the caller's transaction; the confirmation is queued in the same transaction."""
     subject, description = check_text(request.subject, request.description)
     category, impact, scope = classify(request.category, request.impact, request.scope)
-    now = collector.clock.now()
-    contract = contract_in_force(conn, contact.customer_id, now.date())
-    premium = bool(contract and contract.premium)
-    instance_id = None
-    if request.instance:
-        instance_id = conn.execute(
-            select(core.instances.c.id).where(
-                (core.instances.c.customer_id == contact.customer_id)
-                & (core.instances.c.name == request.instance)
-            )
-        ).scalar()
-        if instance_id is None:
-            raise IntakeError("instance", f"instance {request.instance!r} is not one of yours")
     language = contact.language if contact.language in ("nl", "en") else "nl"
-    priority = priority_for(
-        parse_category(category),
-        parse_impact(impact) if impact else None,
-        parse_scope(scope) if scope else None,
-    )
-    due = compute_deadlines(priority, parse_category(category), premium, now).response_due
-    opened = collector.tickets.create(
-        conn,
-        NewTicket(
-            customer_id=contact.customer_id,
-            subject=subject,
-            category=category,
-            source=request.source,
-            impact=impact,
-            scope=scope,
-            description=description,
-            reporter=contact.email if request.reporter_verified else None,
-            language=language,
-            instance_id=instance_id,
-            premium=premium,
-            actor=request.actor,
-            notify_values={
-                "contact": contact.name,
-                "category": category,
-                "summary": confirmation_summary(language, category, priority.value),
-                "response_due": local_time(due, language),
-            },
-        ),
-    )
+
+    def confirmation(terms: TicketTerms) -> dict[str, Any]:
+        return {
+            "contact": contact.name,
+            "category": category,
+            "summary": confirmation_summary(language, category, terms.priority.value),
+            "response_due": local_time(terms.deadlines.response_due, language),
+        }
+
+    try:
+        opened = collector.tickets.open(
+            conn,
+            TicketRequest(
+                customer_id=contact.customer_id,
+                subject=subject,
+                category=category,
+                source=request.source,
+                impact=impact,
+                scope=scope,
+                description=description,
+                reporter=contact.email if request.reporter_verified else None,
+                language=language,
+                instance_name=request.instance or None,
+                actor=request.actor,
+            ),
+            notices=confirmation,
+        )
+    except UnknownInstance as exc:
+        raise IntakeError("instance", f"instance {exc.name!r} is not one of yours") from None
     if request.attachments:
-        files.store(conn, opened.ticket_id, list(request.attachments), now)
+        files.store(conn, opened.ticket_id, list(request.attachments), collector.clock.now())
     return opened
 
 

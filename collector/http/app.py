@@ -41,7 +41,8 @@ from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
 from collector.storage.text_checks import LONE_SURROGATE
-from collector.tickets.core import NewTicket, TicketError
+from collector.tickets.core import TicketError
+from collector.tickets.opening import TicketRequest
 from collector.tickets.timeline import ticket_timeline
 
 log = logging.getLogger("prioritysupport.collector")
@@ -233,19 +234,9 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
                 customer = conn.execute(select(t.customers).where(t.customers.c.key == body.customer)).first()
                 if customer is None:
                     raise TicketError(f"customer {body.customer!r} does not exist")
-                instance_id = None
-                if body.instance:
-                    instance_id = conn.execute(
-                        select(t.instances.c.id).where(
-                            (t.instances.c.customer_id == customer.id) & (t.instances.c.name == body.instance)
-                        )
-                    ).scalar()
-                    if instance_id is None:
-                        raise TicketError(f"instance {body.instance!r} does not belong to {body.customer}")
-                contract = contract_in_force(conn, customer.id, collector.clock.now().date())
-                opened = collector.tickets.create(
+                opened = collector.tickets.open(
                     conn,
-                    NewTicket(
+                    TicketRequest(
                         customer_id=customer.id,
                         subject=body.subject,
                         category=body.category,
@@ -255,8 +246,7 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
                         description=body.description,
                         reporter=body.reporter,
                         language=customer.language,
-                        instance_id=instance_id,
-                        premium=bool(contract and contract.premium),
+                        instance_name=body.instance,
                         actor=body.actor,
                     ),
                 )

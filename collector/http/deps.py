@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 
 from alerts.clock import Clock
+from collector.policy.policy import Policy
 from collector.service import Collector
 
 
@@ -28,6 +29,12 @@ def get_clock(request: Request) -> Clock:
     return get_collector(request).clock
 
 
+def get_policy(request: Request) -> Policy:
+    """The collector's one policy (its configured catalogue), never a freshly loaded one."""
+    return get_collector(request).policy
+
+
 CollectorDep = Annotated[Collector, Depends(get_collector)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
+PolicyDep = Annotated[Policy, Depends(get_policy)]

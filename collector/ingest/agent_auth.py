@@ -9,11 +9,11 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from alerts.clock import Clock
+from collector.contracts.lookup import instance_named
 from collector.ingest import enrolment
-from collector.storage import tables as t
 
 
 @dataclass(frozen=True)
@@ -71,16 +71,12 @@ class AgentDirectory:
         if cached is not None and cached[0] > now:
             return cached[1]
         with self._engine.connect() as conn:
-            found = conn.execute(
-                select(t.instances.c.id).where(
-                    (t.instances.c.customer_id == customer_id) & (t.instances.c.name == name)
-                )
-            ).scalar()
+            found = instance_named(conn, customer_id, name)
         with self._lock:
             if len(self._instances) > 100_000:
                 self._instances.clear()
-            self._instances[key] = (now + self._ttl, None if found is None else int(found))
-        return None if found is None else int(found)
+            self._instances[key] = (now + self._ttl, found)
+        return found
 
     def forget(self) -> None:
         with self._lock:

@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Connection, select
 
-from collector.contracts.book import contract_in_force
+from collector.contracts.lookup import instance_label
 from collector.monitoring.availability_alerts import join_availability
 from collector.monitoring.watchdog import ALERTNAME as WATCHDOG
 from collector.policy.triage import parse_impact, parse_scope
@@ -30,7 +30,8 @@ from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
 from collector.storage.text_checks import refuse_unstorable
-from collector.tickets.core import OPEN_STATES, NewTicket
+from collector.tickets.core import OPEN_STATES
+from collector.tickets.opening import TicketRequest
 
 log = logging.getLogger("prioritysupport.collector")
 
@@ -162,23 +163,13 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
         return {"fingerprint": alert.fingerprint, "result": "resolved noted", "ticket": open_ticket.number}
     if open_ticket is not None:
         return {"fingerprint": alert.fingerprint, "result": "already open", "ticket": open_ticket.number}
-    instance_label = (
-        alert.labels.get("odoo_instance") or alert.labels.get("instance_name") or alert.labels.get("instance")
-    )
-    instance_id = None
-    if instance_label:
-        instance_id = conn.execute(
-            select(t.instances.c.id).where(
-                (t.instances.c.customer_id == customer.id) & (t.instances.c.name == instance_label)
-            )
-        ).scalar()
     impact, scope = _classify(alert.labels)
-    contract = contract_in_force(conn, customer.id, collector.clock.now().date())
-    opened = collector.tickets.create(
+    opened = collector.tickets.open(
         conn,
-        NewTicket(
+        TicketRequest(
             customer_id=customer.id,
-            instance_id=instance_id,
+            instance_name=instance_label(alert.labels),
+            instance_required=False,  # an alert about an unknown instance still opens the customer's ticket
             subject=f"{name}: {summary}"[:300] if summary else name,
             description="\n".join(f"{k}={v}" for k, v in sorted(alert.labels.items())),
             category="incident",
@@ -186,7 +177,6 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
             scope=scope,
             source="alertmanager",
             external_key=key,
-            premium=bool(contract and contract.premium),
             language=customer.language,
             actor="alertmanager",
         ),

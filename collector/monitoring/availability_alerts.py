@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
+from collector.contracts.lookup import instance_label, instance_named
 from collector.monitoring.condition_groups import AVAILABILITY
 from collector.monitoring.incident_defaults import Classification
 from collector.monitoring.monitor import Monitor
-from collector.storage import tables as t
 
 CONDITION_LABEL = "condition"
 # instance_down is the label of the shipped Prometheus rule (deploy/prometheus/rules/alerts.yml).
@@ -27,15 +27,8 @@ def availability_instance(conn: Connection, customer_id: int, labels: Mapping[st
     """The instance an availability alert is about, or None when the alert is not one or names no instance."""
     if labels.get(CONDITION_LABEL, "").strip().lower() not in AVAILABILITY_LABELS:
         return None
-    name = labels.get("odoo_instance") or labels.get("instance_name") or labels.get("instance")
-    if not name:
-        return None
-    found = conn.execute(
-        select(t.instances.c.id).where(
-            (t.instances.c.customer_id == customer_id) & (t.instances.c.name == name)
-        )
-    ).scalar()
-    return int(found) if found is not None else None
+    name = instance_label(labels)
+    return instance_named(conn, customer_id, name) if name else None
 
 
 def join_availability(

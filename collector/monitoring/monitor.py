@@ -36,7 +36,8 @@ from collector.monitoring.maintenance import in_maintenance
 from collector.routing.rules import Router, RoutingEvent
 from collector.storage import hot_sql
 from collector.storage import tables as t
-from collector.tickets.core import OPEN_STATES, NewTicket, TicketService
+from collector.tickets.core import OPEN_STATES, TicketService
+from collector.tickets.opening import TicketRequest
 
 log = logging.getLogger("prioritysupport.collector")
 
@@ -292,10 +293,9 @@ class Monitor:
         if in_maintenance(conn, cond.customer_id, cond.instance_id, now):
             return None
         customer = conn.execute(select(t.customers).where(t.customers.c.id == cond.customer_id)).one()
-        contract = contract_in_force(conn, cond.customer_id, now.date())
-        opened = self.tickets.create(
+        opened = self.tickets.open(
             conn,
-            NewTicket(
+            TicketRequest(
                 customer_id=cond.customer_id,
                 instance_id=cond.instance_id,
                 subject=f"{cond.instance_name}: {condition_title(cond.check_key)}",
@@ -305,7 +305,6 @@ class Monitor:
                 scope=cond.scope,
                 source="monitoring",
                 external_key=f"condition:{cond.id}",
-                premium=bool(contract and contract.premium),
                 language=customer.language,
                 actor="monitoring",
                 registered_at=observed,

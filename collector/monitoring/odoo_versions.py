@@ -14,7 +14,8 @@ from sqlalchemy import Connection, select, update
 from alerts.clock import Clock
 from collector.contracts.book import contract_in_force
 from collector.storage import tables as t
-from collector.tickets.core import NewTicket, TicketService
+from collector.tickets.core import TicketService
+from collector.tickets.opening import TicketRequest
 
 DATA = Path(__file__).with_name("odoo_versions.toml")
 
@@ -68,9 +69,9 @@ class VersionWatch:
             if conn.execute(select(t.tickets.c.id).where(t.tickets.c.external_key == key)).first():
                 continue
             customer = conn.execute(select(t.customers).where(t.customers.c.id == instance.customer_id)).one()
-            ticket = self.tickets.create(
+            ticket = self.tickets.open(
                 conn,
-                NewTicket(
+                TicketRequest(
                     customer_id=instance.customer_id,
                     instance_id=instance.id,
                     subject=f"{instance.name}: plan the migration from Odoo {instance.odoo_version}",
@@ -78,7 +79,6 @@ class VersionWatch:
                     category="change",
                     source="versions",
                     external_key=key,
-                    premium=contract.premium,
                     language=customer.language,
                     actor="versions",
                 ),

@@ -11,7 +11,6 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,9 +104,8 @@ class Contract:
     migration: bool = False
 
 
-def validate_contract(contract: Contract, catalogue: Catalogue | None = None) -> None:
-    """Raise ContractError when the catalogue (the shipped one by default) does not allow the contract."""
-    catalogue = catalogue or default_catalogue()
+def validate_contract(contract: Contract, catalogue: Catalogue) -> None:
+    """Raise ContractError when the catalogue does not allow the contract."""
     if contract.koppelingen < 0:
         raise ContractError("the number of koppelingen (integrations) cannot be negative")
     if contract.package is None:
@@ -130,12 +128,6 @@ def validate_contract(contract: Contract, catalogue: Catalogue | None = None) ->
 
 
 # -- loading -----------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def default_catalogue() -> Catalogue:
-    """The shipped catalogue, read once."""
-    return load_catalogue()
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:

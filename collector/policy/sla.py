@@ -3,7 +3,8 @@
 Targets in hours run in the premium calendar for incidents of premium customers, otherwise in the
 support calendar; targets in working days always run in the support calendar. The response clock never
 pauses; the resolution clock stops while the ticket waits for the customer. A priority change is simply
-a new computation from the registration time with the same pauses.
+a new computation from the registration time with the same pauses. The SlaPolicy is always passed in:
+the collector builds one from its configured catalogue (collector/policy/policy.py).
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
 from typing import NamedTuple
 
 from collector.policy.calendars import BusinessCalendar, calendar_for, to_microseconds
-from collector.policy.catalogue import Catalogue, PriorityTargets, default_catalogue
+from collector.policy.catalogue import Catalogue, PriorityTargets
 from collector.policy.targets import Target
 from collector.policy.triage import Category, Priority
 
@@ -93,12 +93,6 @@ class SlaPolicy:
         return SUPPORT
 
 
-@lru_cache(maxsize=1)
-def default_policy() -> SlaPolicy:
-    """The policy of the shipped catalogue."""
-    return SlaPolicy.from_catalogue(default_catalogue())
-
-
 class Deadlines(NamedTuple):
     """A ticket's deadlines (a named tuple: immutable and cheap, as it is built per ticket)."""
 
@@ -125,14 +119,14 @@ def compute_deadlines(
     paused: Sequence[Pause] = (),
     agreed_resolution: datetime | None = None,
     *,
-    policy: SlaPolicy | None = None,
+    policy: SlaPolicy,
 ) -> Deadlines:
     """Response and resolution deadlines of a ticket.
 
     `agreed_resolution` is the date staff agreed for a target "by agreement"; a resolution target with
     a time keeps its computed deadline. After a priority change call this again with the new priority.
     """
-    plan = (policy or default_policy()).plan(priority, category, premium)
+    plan = policy.plan(priority, category, premium)
     registered_us = to_microseconds(registered_at)
     response_clock = plan.response_clock
     response_due = response_clock.from_microseconds(
@@ -212,10 +206,10 @@ def prebreach_at(
     premium: bool,
     registered_at: datetime,
     *,
-    policy: SlaPolicy | None = None,
+    policy: SlaPolicy,
 ) -> datetime:
     """When the pre-breach warning is due: the set fraction (75%) of the response target has run."""
-    plan = (policy or default_policy()).plan(priority, category, premium)
+    plan = policy.plan(priority, category, premium)
     return plan.response_clock.add(registered_at, plan.prebreach_time)
 
 
@@ -239,11 +233,9 @@ def breaches(
     )
 
 
-def business_elapsed(
-    calendar_name: str, start: datetime, end: datetime, *, policy: SlaPolicy | None = None
-) -> timedelta:
+def business_elapsed(calendar_name: str, start: datetime, end: datetime, *, policy: SlaPolicy) -> timedelta:
     """Business time between two instants in the named calendar (for reports)."""
-    return (policy or default_policy()).calendar(calendar_name).elapsed(start, end)
+    return policy.calendar(calendar_name).elapsed(start, end)
 
 
 def paused_business_time(calendar: BusinessCalendar, pauses: Sequence[Pause], until: datetime) -> timedelta:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 
 from alerts.clock import Clock
 from alerts.model import EscalationStep, NotificationRequest
-from collector.policy.sla import default_policy
+from collector.policy.policy import Policy
 from collector.storage import tables as t
 
 # Recipient placeholders the router fills in per customer.
@@ -198,6 +198,7 @@ class Router:
         clock: Clock,
         enqueue: Enqueue,
         *,
+        policy: Policy,
         rules: Sequence[Rule] = DEFAULT_RULES,
         paged_lookup: PagedLookup | None = None,
         notified_lookup: NotifiedLookup | None = None,
@@ -207,8 +208,8 @@ class Router:
         self._enqueue = enqueue
         self._paged_lookup = paged_lookup
         self._notified_lookup = notified_lookup
-        policy = default_policy()
-        self._calendars = {"support": policy.support, "premium": policy.premium}
+        # Held notices wait for the configured catalogue's calendars, the ones the deadlines run in.
+        self._calendars = {"support": policy.sla.support, "premium": policy.sla.premium}
 
     def not_before(self, calendar: str, now: datetime) -> datetime | None:
         """None (at once) when the calendar is open, else its next opening."""

@@ -7,15 +7,14 @@ notifications it causes commit together. Time comes from the injected clock only
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, select, update
 
 from alerts.clock import Clock
-from collector.policy.sla import compute_deadlines, default_policy, prebreach_at
+from collector.policy.policy import Policy
+from collector.policy.sla import compute_deadlines, prebreach_at
 from collector.policy.triage import (
     Category,
     Priority,
@@ -26,57 +25,22 @@ from collector.policy.triage import (
     priority_for,
 )
 from collector.storage import tables as t
-from collector.tickets.numbers import next_number
+from collector.tickets.opening import (
+    NoticeValues,
+    OnOpened,
+    TicketOpened,
+    TicketOpening,
+    TicketRequest,
+)
 
 STATES = ("new", "assessed", "in_progress", "waiting_for_customer", "resolved", "closed")
 OPEN_STATES = ("new", "assessed", "in_progress", "waiting_for_customer")
-SOURCES = ("monitoring", "alertmanager", "web", "mail", "phone", "api", "limits", "versions")
-LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")
 
 
 class TicketError(ValueError):
     """A ticket operation that is not allowed; the message says why and what to do."""
 
 
-@dataclass(frozen=True)
-class NewTicket:
-    customer_id: int
-    subject: str
-    category: str
-    source: str
-    impact: str | None = None
-    scope: str | None = None
-    description: str = ""
-    reporter: str | None = None
-    language: str = "nl"
-    instance_id: int | None = None
-    external_key: str | None = None
-    premium: bool = False
-    actor: str = "system"
-    # When the problem was observed, if earlier than now (a report delivered after an outage).
-    registered_at: datetime | None = None
-    # Extra template values for the notifications the new ticket causes (helpdesk: contact name, summary).
-    notify_values: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class TicketOpened:
-    """Told to the router after a ticket is created (same transaction)."""
-
-    ticket_id: int
-    number: str
-    customer_id: int
-    category: str
-    priority: str
-    premium: bool
-    source: str
-    subject: str
-    language: str
-    reporter: str | None
-    values: dict[str, Any] = field(default_factory=dict)
-
-
-OnOpened = Callable[[Connection, TicketOpened], None]
 OnStaffAction = Callable[[Connection, str, str], None]  # (conn, ticket number, actor)
 # (conn, ticket row before the response, business time from registration to the first response)
 OnFirstResponse = Callable[[Connection, Row[Any], timedelta], None]
@@ -87,6 +51,7 @@ class TicketService:
     def __init__(
         self,
         clock: Clock,
+        policy: Policy,
         *,
         on_opened: OnOpened | None = None,
         on_staff_action: OnStaffAction | None = None,
@@ -94,79 +59,19 @@ class TicketService:
         on_chain_end: OnChainEnd | None = None,
     ) -> None:
         self.clock = clock
-        self._on_opened = on_opened
+        self.policy = policy
+        self.opening = TicketOpening(clock, policy, self.event, on_opened=on_opened)
         self._on_staff_action = on_staff_action
         self._on_first_response = on_first_response
         self._on_chain_end = on_chain_end
 
     # -- creating and reading ---------------------------------------------------------------------------
 
-    def create(self, conn: Connection, new: NewTicket) -> TicketOpened:
-        now = min(new.registered_at, self.clock.now()) if new.registered_at else self.clock.now()
-        if new.source not in SOURCES:
-            raise TicketError(f"source must be one of {', '.join(SOURCES)}, got {new.source!r}")
-        category = parse_category(new.category)
-        impact = parse_impact(new.impact) if new.impact else None
-        scope = parse_scope(new.scope) if new.scope else None
-        priority = priority_for(category, impact, scope)
-        subject = new.subject.strip()[:300] or "(no subject)"
-        number = next_number(conn, now.astimezone(LOCAL_ZONE).year)
-        deadlines = compute_deadlines(priority, category, new.premium, now)
-        ticket_id = conn.execute(
-            t.tickets.insert()
-            .values(
-                number=number,
-                customer_id=new.customer_id,
-                instance_id=new.instance_id,
-                source=new.source,
-                external_key=new.external_key,
-                subject=subject,
-                description=new.description,
-                reporter=new.reporter,
-                language=new.language,
-                category=category.value,
-                impact=impact.value if impact else None,
-                scope=scope.value if scope else None,
-                proposed_priority=priority.value,
-                priority=priority.value,
-                state="new",
-                premium=new.premium,
-                registered_at=now,
-                response_due=deadlines.response_due,
-                resolution_due=deadlines.resolution_due,
-                prebreach_at=prebreach_at(priority, category, new.premium, now),
-                updated_at=now,
-            )
-            .returning(t.tickets.c.id)
-        ).scalar_one()
-        self.event(
-            conn,
-            ticket_id,
-            "created",
-            f"{category.value} registered via {new.source}, priority {priority.value}",
-            actor=new.actor,
-            data={"priority": priority.value, "response_due": deadlines.response_due.isoformat()},
-        )
-        opened = TicketOpened(
-            ticket_id=int(ticket_id),
-            number=number,
-            customer_id=new.customer_id,
-            category=category.value,
-            priority=priority.value,
-            premium=new.premium,
-            source=new.source,
-            subject=subject,
-            language=new.language,
-            reporter=new.reporter,
-            values={
-                "response_due": deadlines.response_due.isoformat(),
-                **new.notify_values,
-                "deadline": deadlines.response_due.isoformat(),  # the instant; notices format it per reader
-            },
-        )
-        if self._on_opened is not None:
-            self._on_opened(conn, opened)
-        return opened
+    def open(
+        self, conn: Connection, request: TicketRequest, *, notices: NoticeValues | None = None
+    ) -> TicketOpened:
+        """Open a ticket (every intake comes here); see collector/tickets/opening.py."""
+        return self.opening.open(conn, request, notices=notices)
 
     def event(
         self,
@@ -356,8 +261,9 @@ class TicketService:
             for p in conn.execute(select(t.ticket_pauses).where(t.ticket_pauses.c.ticket_id == ticket_id))
         ]
         priority, category = Priority(row.priority), Category(row.category)
+        sla = self.policy.sla
         deadlines = compute_deadlines(
-            priority, category, row.premium, row.registered_at, pauses, row.agreed_resolution_at
+            priority, category, row.premium, row.registered_at, pauses, row.agreed_resolution_at, policy=sla
         )
         self._update(
             conn,
@@ -365,15 +271,14 @@ class TicketService:
             {
                 "response_due": deadlines.response_due,
                 "resolution_due": deadlines.resolution_due,
-                "prebreach_at": prebreach_at(priority, category, row.premium, row.registered_at),
+                "prebreach_at": prebreach_at(priority, category, row.premium, row.registered_at, policy=sla),
             },
         )
         self.refresh_breaches(conn, ticket_id=ticket_id)
 
-    @staticmethod
-    def response_business_time(ticket: Row[Any], at: datetime) -> timedelta:
+    def response_business_time(self, ticket: Row[Any], at: datetime) -> timedelta:
         """Time from registration to `at` on the ticket's response calendar (the one its SLA counts in)."""
-        plan = default_policy().plan(Priority(ticket.priority), Category(ticket.category), ticket.premium)
+        plan = self.policy.sla.plan(Priority(ticket.priority), Category(ticket.category), ticket.premium)
         return plan.response_clock.elapsed(ticket.registered_at, at)
 
     def refresh_breaches(self, conn: Connection, ticket_id: int | None = None) -> int:

@@ -13,8 +13,9 @@ from alerts.clock import FixedClock
 from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
-from collector.tickets.core import NewTicket, TicketError
+from collector.tickets.core import TicketError
 from collector.tickets.numbers import next_number
+from collector.tickets.opening import TicketRequest
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -28,7 +29,8 @@ def customer_id(collector: Collector, key: str) -> int:
         return int(conn.execute(select(t.customers.c.id).where(t.customers.c.key == key)).scalar_one())
 
 
-def open_ticket(collector: Collector, key: str = "globex", premium: bool = False, **fields: str) -> str:
+def open_ticket(collector: Collector, key: str = "globex", **fields: str) -> str:
+    """A phone ticket; premium or not follows the customer's contract (acme has premium, globex not)."""
     values = {
         "category": "incident",
         "impact": "high",
@@ -37,9 +39,9 @@ def open_ticket(collector: Collector, key: str = "globex", premium: bool = False
         **fields,
     }
     with transaction(collector.engine) as conn:
-        return collector.tickets.create(
+        return collector.tickets.open(
             conn,
-            NewTicket(customer_id=customer_id(collector, key), source="phone", premium=premium, **values),  # type: ignore[arg-type]
+            TicketRequest(customer_id=customer_id(collector, key), source="phone", **values),  # type: ignore[arg-type]
         ).number
 
 
@@ -51,7 +53,7 @@ def get(collector: Collector, number: str) -> object:
 def test_worked_example_standard_and_premium(collector: Collector, clock: FixedClock) -> None:
     clock.set(local(2026, 11, 27, 16, 30))
     standard = get(collector, open_ticket(collector))
-    premium = get(collector, open_ticket(collector, premium=True))
+    premium = get(collector, open_ticket(collector, "acme"))
     assert standard.response_due == local(2026, 11, 30, 10, 30)  # type: ignore[attr-defined]
     assert standard.resolution_due == local(2026, 11, 30, 16, 30)  # type: ignore[attr-defined]
     assert premium.response_due == local(2026, 11, 27, 17, 30)  # type: ignore[attr-defined]

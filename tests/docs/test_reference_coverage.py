@@ -179,13 +179,16 @@ def test_the_collector_accepts_every_documented_key(tmp_path: Path) -> None:
         "notifications": {"apprise_config": "apprise.yml", "smtp_host": "127.0.0.1", "smtp_port": 2525,
                           "smtp_sender": "s@example.org", "rota": "oncall.toml", "ack_secret": "b" * 16,
                           "public_url": "https://support.example"},
+        "policy": {"catalogue": "catalogue.toml"},
     }  # fmt: skip
+    (tmp_path / "catalogue.toml").write_text("[limits]\nover_reminder_days = 14\n", encoding="utf-8")
     assert {section: set(table) for section, table in values.items()} == {
         section: set(spec) for section, spec in _SECTIONS.items()
     }
     assert set(values["routing"]["rules"][0]) == set(ROUTING_RULE_HELP)
     config = parse_collector_config(values, tmp_path)
     assert config.routing_rules is not None and config.server.port == 8481
+    assert config.policy.catalogue == tmp_path / "catalogue.toml"
 
 
 # -- contracts and rota ----------------------------------------------------------------------------

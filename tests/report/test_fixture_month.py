@@ -11,19 +11,19 @@ from alerts.clock import FixedClock
 from collector.evaluation import service
 from collector.evaluation.model import CustomerReport
 from collector.evaluation.period import parse_period
-from collector.policy.catalogue import load_catalogue
+from collector.policy.policy import load_policy
 from collector.policy.sla import compute_deadlines
 from collector.policy.triage import Category, Priority
 from tests.report.fixture_data import GENERATED_AT, PREMIUM_TICKET, TICKETS
 
 H = timedelta(hours=1)
+POLICY = load_policy()
+SHIPPED = POLICY.sla
 OCTOBER = parse_period("2026-10")
 
 
 def _report(engine: Engine, customer: str = "acme") -> CustomerReport:
-    return service.customer_report(
-        engine, customer, OCTOBER, clock=FixedClock(GENERATED_AT), catalogue=load_catalogue()
-    )
+    return service.customer_report(engine, customer, OCTOBER, clock=FixedClock(GENERATED_AT), policy=POLICY)
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,7 @@ def test_fixture_deadlines_follow_the_policy(ticket: dict) -> None:
         ticket["registered_at"],
         paused=pauses,
         agreed_resolution=ticket.get("agreed_resolution_at"),
+        policy=SHIPPED,
     )
     assert deadlines.response_due == ticket["response_due"]
     expected_resolution = ticket["resolution_due"] or ticket.get("agreed_resolution_at")
@@ -164,9 +165,7 @@ def test_premium_ticket_runs_its_response_clock_in_the_premium_calendar(report_e
 
 def test_running_month_is_measured_until_now(report_engine: Engine) -> None:
     midway = datetime(2026, 10, 16, 12, tzinfo=UTC)
-    report = service.customer_report(
-        report_engine, "acme", OCTOBER, clock=FixedClock(midway), catalogue=load_catalogue()
-    )
+    report = service.customer_report(report_engine, "acme", OCTOBER, clock=FixedClock(midway), policy=POLICY)
     assert report.measured_until == midway
     assert len(report.usage) == 16
     # 00004 and 00005 do not exist yet on 16 October; 00003 was resolved on the 15th.

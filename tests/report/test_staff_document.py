@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 
 from alerts.clock import FixedClock
 from collector.evaluation.web import ReportDocument, report_document
-from collector.policy.catalogue import load_catalogue
+from collector.policy.policy import load_policy
 from tests.report.fixture_data import GENERATED_AT
 
 
@@ -19,7 +19,7 @@ def _document(
         period=period,
         output_format=output_format,
         clock=FixedClock(GENERATED_AT),
-        catalogue=load_catalogue(),
+        policy=load_policy(),
     )
 
 

@@ -31,7 +31,6 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             previous = f"{now.year - 1}-12" if now.month == 1 else f"{now.year}-{now.month - 1:02d}"
             return page("staff/reports.html", who, request, customers=customers, default_period=previous)
         from collector.evaluation.web import report_document
-        from collector.policy.catalogue import load_catalogue
 
         document = report_document(
             collector.engine,
@@ -40,7 +39,7 @@ def add_routes(staff: APIRouter, helpdesk: Helpdesk) -> None:
             output_format=format,
             language=lang or None,
             clock=collector.clock,
-            catalogue=load_catalogue(),
+            policy=collector.policy,
         )
         disposition = "attachment" if format in ("csv", "json") else "inline"
         return Response(
