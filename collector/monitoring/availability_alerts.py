@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from collector.monitoring.classification import Classification
 from collector.monitoring.condition_groups import AVAILABILITY
-from collector.monitoring.incident_defaults import Classification
 from collector.monitoring.monitor import Monitor
 from collector.storage import tables as t
 
