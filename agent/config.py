@@ -9,21 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-INTEGRATION_CHECKS = ("http", "tcp", "odoo_cron", "queue_job", "mail", "freshness")
+from agent.checks.host import DISK
+from agent.checks.integrations import BY_CHECK as INTEGRATION_SPECS
+from agent.checks.spec import CheckSpec
+
+INTEGRATION_CHECKS = tuple(INTEGRATION_SPECS)
 IMPACTS = ("low", "medium", "high")
 SCOPES = ("one-user", "multiple-users", "organisation")
 PROTOCOLS = ("auto", "xmlrpc", "json2")
 SECRET_KEYS = ("api_key", "password", "token")
-
-# Policy section 8: what a failing integration means unless the integration says otherwise.
-DEFAULT_IMPACT_SCOPE: dict[str, tuple[str, str]] = {
-    "http": ("medium", "multiple-users"),
-    "tcp": ("medium", "multiple-users"),
-    "freshness": ("medium", "multiple-users"),
-    "queue_job": ("medium", "multiple-users"),
-    "mail": ("medium", "multiple-users"),
-    "odoo_cron": ("low", "multiple-users"),
-}
 
 
 @dataclass(frozen=True)
@@ -82,7 +76,9 @@ SETTINGS: dict[str, dict[str, Setting]] = {
     },
     "host": {
         "disk_warn_percent": Setting("number", "Disk usage percentage that counts as a warning.", 90.0),
-        "disk_critical_percent": Setting("number", "Disk usage percentage that counts as critical.", 97.0),
+        "disk_critical_percent": Setting(
+            "number", "Disk usage percentage that counts as critical.", DISK.high_at
+        ),
         "local_postgres": Setting("boolean", "Also check a PostgreSQL server on this host.", False),
     },
     "instances": {
@@ -482,86 +478,51 @@ def _parse_instance(item: Any, path: str, environ: dict[str, str], intervals: In
     return instance
 
 
-_INTEGRATION_OPTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "http": {
-        "url": str,
-        "expect_status": int,
-        "keyword": str,
-        "max_latency_ms": (int, float),
-        "timeout": (int, float),
-    },
-    "tcp": {"host": str, "port": int, "timeout": (int, float)},
-    "odoo_cron": {"crons": list, "overdue_minutes": (int, float)},
-    "queue_job": {"channel": str, "model_name": str, "method_name": str, "threshold": int},
-    "mail": {"threshold": int},
-    "freshness": {"model": str, "domain": list, "field": str, "max_age_minutes": (int, float)},
+# Views of the integration specs (agent/checks/integrations) for docs/config_reference.py.
+_INTEGRATION_OPTIONS: dict[str, dict[str, tuple[type, ...]]] = {
+    check: {option.name: option.types for option in spec.options} for check, spec in INTEGRATION_SPECS.items()
 }
-# One line per option above, for the reference (tests/docs checks that both tables list the same keys).
 INTEGRATION_OPTION_HELP: dict[str, dict[str, str]] = {
-    "http": {
-        "url": "URL that must answer.",
-        "expect_status": "HTTP status that counts as up (default 200).",
-        "keyword": "Text the response body must contain.",
-        "max_latency_ms": "Response time in milliseconds above which the check fails.",
-        "timeout": "Seconds to wait for the answer (default 10).",
-    },
-    "tcp": {
-        "host": "Host name or address to connect to.",
-        "port": "TCP port that must accept a connection.",
-        "timeout": "Seconds to wait for the connection (default 5).",
-    },
-    "odoo_cron": {
-        "crons": "Names of the scheduled actions that must run on time.",
-        "overdue_minutes": "Minutes past its planned run after which an action is overdue (default 30).",
-    },
-    "queue_job": {
-        "channel": "Only jobs of this queue_job channel.",
-        "model_name": "Only jobs on this model.",
-        "method_name": "Only jobs calling this method.",
-        "threshold": "Failed jobs above which the check fails (default 0).",
-    },
-    "mail": {"threshold": "Outgoing mails in exception above which the check fails (default 0)."},
-    "freshness": {
-        "model": "Odoo model whose newest record is checked.",
-        "domain": "Odoo domain that selects the records (default: all).",
-        "field": "Date-time field that tells the record's age (default create_date).",
-        "max_age_minutes": "Minutes after which the newest record is too old.",
-    },
+    check: {option.name: option.help for option in spec.options} for check, spec in INTEGRATION_SPECS.items()
 }
-_REQUIRED_OPTIONS = {
-    "http": ("url",),
-    "tcp": ("host", "port"),
-    "odoo_cron": ("crons",),
-    "freshness": ("model", "max_age_minutes"),
+_REQUIRED_OPTIONS: dict[str, tuple[str, ...]] = {
+    check: tuple(option.name for option in spec.options if option.required)
+    for check, spec in INTEGRATION_SPECS.items()
 }
+# Every integration option is declared; only the chosen check's are read, the others are unknown keys.
+_ALL_OPTION_NAMES = tuple(option.name for spec in INTEGRATION_SPECS.values() for option in spec.options)
 
 
 def _parse_integration(item: Any, path: str, intervals: Intervals) -> Integration:
     if not isinstance(item, dict):
         raise ConfigError(f"{path} must be a table")
-    options_of_all_checks = tuple(key for options in _INTEGRATION_OPTIONS.values() for key in options)
-    table = _Reader(item, path, SETTINGS["instances.integrations"], extra=options_of_all_checks)
+    table = _Reader(item, path, SETTINGS["instances.integrations"], extra=_ALL_OPTION_NAMES)
     name = table.string("name")
     check = table.choice("check", INTEGRATION_CHECKS)
     assert name is not None
-    default_impact, default_scope = DEFAULT_IMPACT_SCOPE[check]
-    impact = table.choice("impact", IMPACTS, default_impact)
-    scope = table.choice("scope", SCOPES, default_scope)
+    spec = INTEGRATION_SPECS[check]
+    impact = table.choice("impact", IMPACTS, spec.impact)
+    scope = table.choice("scope", SCOPES, spec.scope)
     interval = table.number("interval", intervals.integrations, minimum=1)
-    options: dict[str, Any] = {}
-    for key, kind in _INTEGRATION_OPTIONS[check].items():
-        value = table.raw(key)
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, kind):
-            raise ConfigError(f"{path}.{key} has the wrong type for a {check} check")
-        options[key] = value
-    for key in _REQUIRED_OPTIONS.get(check, ()):
-        if key not in options:
-            raise ConfigError(f"{path}.{key} is missing: a {check} check needs it")
-    if check == "http" and not str(options["url"]).startswith(("http://", "https://")):
-        raise ConfigError(f"{path}.url must start with https:// or http://")
-    if check == "odoo_cron" and not all(isinstance(entry, str) for entry in options["crons"]):
-        raise ConfigError(f"{path}.crons must be a list of scheduled action names")
+    options = _integration_options(table, spec, path)
     table.reject_unknown()
     return Integration(name=name, check=check, impact=impact, scope=scope, interval=interval, options=options)
+
+
+def _integration_options(table: _Reader, spec: CheckSpec, path: str) -> dict[str, Any]:
+    """The options the spec declares, type-checked, then the required ones, then each option's own test."""
+    options: dict[str, Any] = {}
+    for option in spec.options:
+        value = table.raw(option.name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, option.types):
+            raise ConfigError(f"{path}.{option.name} has the wrong type for a {spec.name} check")
+        options[option.name] = value
+    for option in spec.options:
+        if option.required and option.name not in options:
+            raise ConfigError(f"{path}.{option.name} is missing: a {spec.name} check needs it")
+    for option in spec.options:
+        if option.valid is not None and option.name in options and not option.valid(options[option.name]):
+            raise ConfigError(f"{path}.{option.name} {option.invalid}")
+    return options

@@ -88,7 +88,7 @@ class MonitoringSettings:
     sweep_seconds: float = field(
         default=30.0, metadata=_help("Seconds between sweeps: SLA breaches, held tickets, silent agents.")
     )
-    # Impact and scope of monitoring incidents, overriding monitoring/incident_defaults.py:
+    # Impact and scope of monitoring incidents, over the agent's defaults (agent/schema/check-kinds.json):
     # per check key ({"odoo.login": ("high", "organisation")}) and per integration name.
     check_overrides: dict[str, tuple[str, str]] = field(
         default_factory=dict,

@@ -28,7 +28,7 @@ from collector.http.metrics import (
 )
 from collector.ingest.agent_auth import AgentDirectory
 from collector.ingest.pipeline import IncomingReport, ReportStore, store_batch
-from collector.monitoring.incident_defaults import Classification
+from collector.monitoring.classification import Classification
 from collector.monitoring.monitor import Monitor, Probe, http_probe
 from collector.monitoring.odoo_versions import VersionWatch
 from collector.monitoring.watchdog import Watchdog

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
-from agent.checks.common import Stopwatch, result
-from agent.config import Instance
+from agent.checks.common import Stopwatch
+from agent.checks.spec import CheckSpec
 from agent.odoo import (
     CredentialsRejected,
     DatabaseUnavailable,
@@ -21,13 +21,38 @@ from agent.odoo import (
 from agent.odoo.transport import HttpTransport
 from agent.report import CheckResult, Status
 
+if TYPE_CHECKING:
+    from agent.config import Instance
+
 HEALTH_FIRST_MAJOR = 15
+
+# Policy section 8: an instance that does not answer is an A; a refused monitoring login a D.
+LOGIN_PAGE = CheckSpec("login_page", impact="high", scope="organisation")
+HEALTH = CheckSpec("health", impact="high", scope="organisation")
+VERSION = CheckSpec("version", impact="high", scope="organisation")
+AUTHENTICATION = CheckSpec("authentication", impact="low", scope="one-user")
+READ = CheckSpec("read", impact="medium", scope="organisation")  # a failing read alone: slow or refused, a B
+LATENCY = CheckSpec("latency", impact="medium", scope="organisation")
+DATABASE = CheckSpec("database", impact="high", scope="organisation")
+AVAILABILITY: tuple[CheckSpec, ...] = (LOGIN_PAGE, HEALTH, VERSION, AUTHENTICATION, READ, LATENCY, DATABASE)
 
 
 @dataclass
 class AvailabilityOutcome:
     checks: list[CheckResult] = field(default_factory=list)
     version: dict[str, Any] | None = None
+    authenticated: bool = False
+
+
+@dataclass
+class _Access:
+    """What signing in and reading found out; the defaults say that nothing was tried."""
+
+    auth: tuple[Status, str] = ("unknown", "not tried: the server did not answer")
+    database: tuple[Status, str] = ("unknown", "not known")
+    read: CheckResult = field(default_factory=lambda: READ.result("odoo.read", "unknown", detail="not tried"))
+    read_ms: float | None = None
+    no_read: str = "Odoo did not answer its version"  # why nothing was read, for the latency check
     authenticated: bool = False
 
 
@@ -43,27 +68,35 @@ def _login_page(instance: Instance, transport: HttpTransport) -> CheckResult:
     except (ServerDown, requests.TooManyRedirects) as error:
         # A real Odoo whose PostgreSQL just stopped sends /web/login round a redirect loop.
         detail = str(error) if isinstance(error, ServerDown) else "/web/login redirects in a loop"
-        return result(
-            "odoo.login_page",
-            "login_page",
-            "failing",
-            detail=detail,
-            impact="high",
-            scope="organisation",
-            duration_ms=watch.ms,
-        )
-    status: Status = "ok" if response.status_code == 200 else "failing"
-    return result(
+        return LOGIN_PAGE.result("odoo.login_page", "failing", detail=detail, duration_ms=watch.ms)
+    return LOGIN_PAGE.result(
         "odoo.login_page",
-        "login_page",
-        status,
+        "ok" if response.status_code == 200 else "failing",
         value=float(response.status_code),
         unit="http_status",
         detail=f"/web/login answered HTTP {response.status_code}",
-        impact="high",
-        scope="organisation",
         duration_ms=watch.ms,
     )
+
+
+def _version(
+    client: OdooClient | None, client_error: OdooClientError | None
+) -> tuple[CheckResult, dict[str, Any] | None]:
+    """The version check and the version it found (None when Odoo did not answer it)."""
+    if isinstance(client_error, ProtocolMismatch) and client_error.version is not None:
+        # Odoo answered, over another protocol than the configured one: a configuration error, not an outage.
+        version = client_error.version
+        detail = f"{version.get('server_version')} (over XML-RPC)"
+        return VERSION.result("odoo.version", "ok", detail=detail), version
+    if client is None:
+        return VERSION.result("odoo.version", "failing", detail=str(client_error)), None
+    watch = Stopwatch()
+    try:
+        version = client.version()
+    except OdooClientError as error:
+        return VERSION.result("odoo.version", "failing", detail=str(error), duration_ms=watch.ms), None
+    detail = str(version.get("server_version"))
+    return VERSION.result("odoo.version", "ok", detail=detail, duration_ms=watch.ms), version
 
 
 def _health(
@@ -71,27 +104,14 @@ def _health(
 ) -> tuple[CheckResult, bool | None]:
     """The health check, and what it says about the database (None when it does not say)."""
     if major is not None and major < HEALTH_FIRST_MAJOR:
-        return result(
-            "odoo.health",
-            "health",
-            "unknown",
-            detail=f"Odoo {major}.0 has no /web/health route",
-            impact="high",
-            scope="organisation",
+        return HEALTH.result(
+            "odoo.health", "unknown", detail=f"Odoo {major}.0 has no /web/health route"
         ), None
     watch = Stopwatch()
     try:
         response = transport.request("GET", f"{instance.url}/web/health", params={"db_server_status": "1"})
     except ServerDown as error:
-        return result(
-            "odoo.health",
-            "health",
-            "failing",
-            detail=str(error),
-            impact="high",
-            scope="organisation",
-            duration_ms=watch.ms,
-        ), None
+        return HEALTH.result("odoo.health", "failing", detail=str(error), duration_ms=watch.ms), None
     try:
         body = response.json()
     except ValueError:
@@ -100,20 +120,68 @@ def _health(
     database = body.get("db_server_status")
     passing = response.status_code == 200 and body.get("status") == "pass"
     detail = f"/web/health answered HTTP {response.status_code} {body.get('status', '')}".strip()
-    return (
-        result(
-            "odoo.health",
-            "health",
-            "ok" if passing else "failing",
-            value=float(response.status_code),
-            unit="http_status",
-            detail=detail,
-            impact="high",
-            scope="organisation",
-            duration_ms=watch.ms,
-        ),
-        database if isinstance(database, bool) else None,
+    check = HEALTH.result(
+        "odoo.health",
+        "ok" if passing else "failing",
+        value=float(response.status_code),
+        unit="http_status",
+        detail=detail,
+        duration_ms=watch.ms,
     )
+    return check, database if isinstance(database, bool) else None
+
+
+def _access_before_login(database_up: bool | None, client_error: OdooClientError | None) -> _Access:
+    """What is known before signing in: the database as health saw it, a protocol that does not fit."""
+    access = _Access()
+    if database_up is not None:
+        access.database = (
+            "ok" if database_up else "failing",
+            "/web/health reports PostgreSQL " + ("up" if database_up else "down"),
+        )
+    if isinstance(client_error, ProtocolMismatch):
+        access.auth = ("failing", f"configuration error: {client_error}")
+        access.no_read = "the configured protocol does not fit this Odoo"
+        access.read = READ.result("odoo.read", "unknown", detail="not tried: configuration error")
+    return access
+
+
+def _sign_in_and_read(instance: Instance, client: OdooClient, access: _Access, database_known: bool) -> None:
+    """Authenticate, then read the monitoring user; each typed error says which check it fails."""
+    try:
+        client.authenticate()
+        access.authenticated = True
+        access.auth = (
+            "ok",
+            f"authenticated as {instance.login!r} over {client.protocol} ({client.auth_call})",
+        )
+        watch = Stopwatch()
+        client.search_read("res.users", [("login", "=", instance.login)], ["login"], limit=1)
+        access.read_ms = watch.ms
+        access.read = READ.result(
+            "odoo.read",
+            "ok",
+            value=access.read_ms,
+            unit="ms",
+            detail="res.users read",
+            duration_ms=access.read_ms,
+        )
+        if not database_known:
+            access.database = ("ok", "Odoo answered a database read")
+    except CredentialsRejected as error:
+        access.auth, access.no_read = ("failing", str(error)), "the login was refused"
+    except WrongDatabase as error:
+        access.auth = access.database = ("failing", str(error))
+        access.no_read = str(error)
+    except DatabaseUnavailable as error:
+        access.auth = ("unknown", "not known: the database is unavailable")
+        access.database, access.no_read = ("failing", str(error)), str(error)
+    except OdooClientError as error:
+        access.no_read = str(error)
+        if access.authenticated:
+            access.read = READ.result("odoo.read", "failing", detail=str(error))
+        else:
+            access.auth = ("unknown", str(error))
 
 
 def check_availability(
@@ -124,182 +192,38 @@ def check_availability(
 ) -> AvailabilityOutcome:
     """Availability checks of one instance; `client` is None when connecting failed with `client_error`."""
     outcome = AvailabilityOutcome()
-    checks = outcome.checks
-    checks.append(_login_page(instance, transport))
-
-    major: int | None = None
-    version_ms: float | None = None
-    mismatch = client_error if isinstance(client_error, ProtocolMismatch) else None
-    if mismatch is not None and mismatch.version is not None:
-        # Odoo answered, over another protocol than the configured one: a configuration error, not an outage.
-        outcome.version = mismatch.version
-        major = _major(mismatch.version)
-        checks.append(
-            result(
-                "odoo.version",
-                "version",
-                "ok",
-                detail=f"{mismatch.version.get('server_version')} (over XML-RPC)",
-                impact="high",
-                scope="organisation",
-            )
-        )
-    elif client is None:
-        checks.append(
-            result(
-                "odoo.version",
-                "version",
-                "failing",
-                detail=str(client_error),
-                impact="high",
-                scope="organisation",
-            )
-        )
-    else:
-        watch = Stopwatch()
-        try:
-            outcome.version = client.version()
-            version_ms = watch.ms
-            major = _major(outcome.version)
-            checks.append(
-                result(
-                    "odoo.version",
-                    "version",
-                    "ok",
-                    detail=str(outcome.version.get("server_version")),
-                    impact="high",
-                    scope="organisation",
-                    duration_ms=version_ms,
-                )
-            )
-        except OdooClientError as error:
-            checks.append(
-                result(
-                    "odoo.version",
-                    "version",
-                    "failing",
-                    detail=str(error),
-                    impact="high",
-                    scope="organisation",
-                    duration_ms=watch.ms,
-                )
-            )
-
+    login_page = _login_page(instance, transport)
+    version_check, outcome.version = _version(client, client_error)
+    major = _major(outcome.version) if outcome.version is not None else None
     health, database_up = _health(instance, transport, major)
-    checks.append(health)
-
-    auth_status: Status = "unknown"
-    auth_detail = "not tried: the server did not answer"
-    database_status: Status = "unknown"
-    database_detail = "not known"
-    read_check = result(
-        "odoo.read", "read", "unknown", detail="not tried", impact="high", scope="organisation"
-    )
-    read_ms: float | None = None
-    no_read = "Odoo did not answer its version"  # why nothing was read, for the latency check
-    if database_up is not None:
-        database_status = "ok" if database_up else "failing"
-        database_detail = "/web/health reports PostgreSQL " + ("up" if database_up else "down")
-    if mismatch is not None:
-        auth_status, auth_detail = "failing", f"configuration error: {mismatch}"
-        no_read = "the configured protocol does not fit this Odoo"
-        read_check = result(
-            "odoo.read",
-            "read",
-            "unknown",
-            detail="not tried: configuration error",
-            impact="high",
-            scope="organisation",
-        )
+    access = _access_before_login(database_up, client_error)
     if client is not None and outcome.version is not None:
-        try:
-            client.authenticate()
-            outcome.authenticated = True
-            auth_status, auth_detail = (
-                "ok",
-                f"authenticated as {instance.login!r} over {client.protocol} ({client.auth_call})",
-            )
-            watch = Stopwatch()
-            client.search_read("res.users", [("login", "=", instance.login)], ["login"], limit=1)
-            read_ms = watch.ms
-            read_check = result(
-                "odoo.read",
-                "read",
-                "ok",
-                value=read_ms,
-                unit="ms",
-                detail="res.users read",
-                impact="high",
-                scope="organisation",
-                duration_ms=read_ms,
-            )
-            if database_up is None:
-                database_status, database_detail = "ok", "Odoo answered a database read"
-        except CredentialsRejected as error:
-            auth_status, auth_detail = "failing", str(error)
-            no_read = "the login was refused"
-        except WrongDatabase as error:
-            auth_status, auth_detail = "failing", str(error)
-            database_status, database_detail = "failing", str(error)
-            no_read = str(error)
-        except DatabaseUnavailable as error:
-            auth_status, auth_detail = "unknown", "not known: the database is unavailable"
-            database_status, database_detail = "failing", str(error)
-            no_read = str(error)
-        except OdooClientError as error:
-            no_read = str(error)
-            if outcome.authenticated:
-                read_check = result(
-                    "odoo.read", "read", "failing", detail=str(error), impact="high", scope="organisation"
-                )
-            else:
-                auth_status, auth_detail = "unknown", str(error)
-    checks.append(
-        result(
-            "odoo.authentication",
-            "authentication",
-            auth_status,
-            detail=auth_detail,
-            impact="low",
-            scope="one-user",
-        )
-    )
-    checks.append(read_check)
-    checks.append(
-        result(
-            "odoo.database",
-            "database",
-            database_status,
-            detail=database_detail,
-            impact="high",
-            scope="organisation",
-        )
-    )
-
-    checks.append(_latency(instance, read_ms, no_read))
+        _sign_in_and_read(instance, client, access, database_known=database_up is not None)
+    outcome.authenticated = access.authenticated
+    auth_status, auth_detail = access.auth
+    database_status, database_detail = access.database
+    outcome.checks = [
+        login_page,
+        version_check,
+        health,
+        AUTHENTICATION.result("odoo.authentication", auth_status, detail=auth_detail),
+        access.read,
+        DATABASE.result("odoo.database", database_status, detail=database_detail),
+        _latency(instance, access.read_ms, access.no_read),
+    ]
     return outcome
 
 
 def _latency(instance: Instance, read_ms: float | None, no_read: str) -> CheckResult:
     """The time of the read; without a read there is nothing to time (the version call is no read)."""
     if read_ms is None:
-        return result(
-            "odoo.latency",
-            "latency",
-            "unknown",
-            unit="ms",
-            detail=f"not measured: no read happened ({no_read})",
-            impact="medium",
-            scope="organisation",
-        )
+        detail = f"not measured: no read happened ({no_read})"
+        return LATENCY.result("odoo.latency", "unknown", unit="ms", detail=detail)
     slow = read_ms > instance.slow_ms
-    return result(
+    return LATENCY.result(
         "odoo.latency",
-        "latency",
         "failing" if slow else "ok",
         value=read_ms,
         unit="ms",
         detail=f"res.users read in {read_ms:.0f} ms (bound {instance.slow_ms:.0f} ms)",
-        impact="medium",
-        scope="organisation",
     )

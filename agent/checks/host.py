@@ -8,8 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from agent.checks.common import result
+from agent.checks.spec import CheckSpec
 from agent.report import CheckResult, Disk, HostFigures, Status
+
+# Policy section 8: a disk at or above 90% is a B, at or above 97% an A; no PostgreSQL is a database down.
+DISK = CheckSpec("disk", impact="medium", scope="organisation", high_at=97.0)
+HOST = CheckSpec("host", impact="high", scope="organisation")
+HOST_CHECKS: tuple[CheckSpec, ...] = (DISK, HOST)
 
 # Pseudo and read-only image file systems say nothing about space for Odoo.
 _IGNORED_FS = {"squashfs", "tmpfs", "devtmpfs", "overlay", "iso9660", "proc", "sysfs", "nsfs"}
@@ -66,16 +71,14 @@ def collect_host(
         status: Status = "failing" if disk.percent >= disk_warn else "ok"
         critical = disk.percent >= disk_critical
         checks.append(
-            result(
+            DISK.result(
                 f"host.disk:{disk.mount}",
-                "disk",
                 status,
                 name=disk.mount,
                 value=disk.percent,
                 unit="percent",
                 detail=f"{disk.mount} {disk.percent:.1f}% used",
-                impact="high" if critical else "medium",
-                scope="organisation",
+                impact="high" if critical else None,
             )
         )
 
@@ -83,14 +86,11 @@ def collect_host(
     postgres = scan.postgres
     if local_postgres:
         checks.append(
-            result(
+            HOST.result(
                 "host.postgres",
-                "host",
                 "ok" if postgres else "failing",
                 name="postgresql",
                 detail="PostgreSQL " + ("runs" if postgres else "does not run") + " on this host",
-                impact="high",
-                scope="organisation",
             )
         )
 

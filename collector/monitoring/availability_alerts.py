@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from collector.contracts.lookup import instance_label, instance_named
+from collector.monitoring.classification import Classification
 from collector.monitoring.condition_groups import AVAILABILITY
-from collector.monitoring.incident_defaults import Classification
 from collector.monitoring.monitor import Monitor
 
 CONDITION_LABEL = "condition"

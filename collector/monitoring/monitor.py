@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Row, func, select, update
 from alerts.clock import Clock
 from collector.config import MonitoringSettings
 from collector.contracts.book import contract_in_force
+from collector.monitoring.classification import Classification, classify, matrix_priority, worst
 from collector.monitoring.condition_groups import (
     ALERTMANAGER_AVAILABILITY_PREFIX,
     AVAILABILITY,
@@ -31,7 +32,6 @@ from collector.monitoring.condition_groups import (
 from collector.monitoring.condition_titles import condition_title
 from collector.monitoring.condition_words import customer_words, customer_words_fixed
 from collector.monitoring.conditions import ConditionState, Transition, step
-from collector.monitoring.incident_defaults import Classification, classify, matrix_priority, worst
 from collector.monitoring.maintenance import in_maintenance
 from collector.routing.rules import Router, RoutingEvent
 from collector.storage import hot_sql

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from alerts.clock import FixedClock
 from collector.monitoring.alertmanager import AmAlert, handle_alert
+from collector.monitoring.classification import HIGH_ORG, LOW_ONE, MEDIUM_MULTI, MEDIUM_ORG, worst
 from collector.monitoring.condition_groups import (
     AVAILABILITY,
     PROBE_KEY,
@@ -18,7 +19,6 @@ from collector.monitoring.condition_groups import (
     quieted_by,
     verdict,
 )
-from collector.monitoring.incident_defaults import HIGH_ORG, LOW_ONE, MEDIUM_MULTI, MEDIUM_ORG, worst
 from collector.monitoring.maintenance import add_window
 from collector.service import Collector
 from collector.storage import tables as t
