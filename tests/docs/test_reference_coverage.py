@@ -213,7 +213,7 @@ def test_the_contracts_loader_accepts_exactly_the_documented_keys() -> None:
     for child in ("contact", "instance", "contract"):
         assert set(customer[child][0]) == set(CONTRACT_FILE_KEYS[f"customer.{child}"])
     assert parse_contracts({"customer": [customer]})[0].contracts[0].premium is True
-    with pytest.raises(ContractFileError, match="not a known key"):
+    with pytest.raises(ContractFileError, match="unknown key"):
         parse_contracts({"customer": [{**customer, "colour": "red"}]})
 
 
