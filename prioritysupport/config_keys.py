@@ -207,8 +207,14 @@ def read_table(data: object, keys: Keys, where: str = "") -> dict[str, Any]:
         elif key.is_section:
             values[name] = read_value({}, key, at)
         else:
-            values[name] = copy.deepcopy(key.default)
+            values[name] = default_of(key)
     return values
+
+
+def default_of(key: Key) -> Any:
+    """The value of an absent key: its default (written as in the file) through its check."""
+    value = copy.deepcopy(key.default)
+    return key.check(value) if key.check is not None and value is not None else value
 
 
 def read_value(value: object, key: Key, at: str) -> Any:
