@@ -96,6 +96,7 @@ ROTA_KEYS: Keys = {
         "The people who can be on call, by id (`[people.<id>]`).",
         {},
         each=Key(TABLE, "One person.", keys=PERSON_KEYS),
+        entry="id",
     ),
     "rotations": Key(
         LIST, "Weekly rotations ([[rotations]]).", [], each=Key(TABLE, "One rotation.", keys=ROTATION_KEYS)

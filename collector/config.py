@@ -187,10 +187,18 @@ class MonitoringSettings:
     )
     # Overriding monitoring/incident_defaults.py per check key ({"odoo.login": ("high", "organisation")}).
     check_overrides: dict[str, tuple[str, str]] = setting(
-        TABLE, {}, "Per check key: a table with impact and scope for its incidents.", each=IMPACT_SCOPE
+        TABLE,
+        {},
+        "Per check key: a table with impact and scope for its incidents.",
+        each=IMPACT_SCOPE,
+        entry="check",
     )
     integration_overrides: dict[str, tuple[str, str]] = setting(
-        TABLE, {}, "Per integration name: a table with impact and scope for its incidents.", each=IMPACT_SCOPE
+        TABLE,
+        {},
+        "Per integration name: a table with impact and scope for its incidents.",
+        each=IMPACT_SCOPE,
+        entry="integration",
     )
     watchdog_minutes: int = setting(
         WHOLE,

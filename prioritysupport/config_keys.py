@@ -130,6 +130,7 @@ class Key:
     keys: Mapping[str, Key] | None = None
     each: Key | None = None
     default_text: str | None = None  # the reference's default when it depends on other keys
+    entry: str = "name"  # what names an entry of a free-named table, for the reference: [people.<id>]
 
     @property
     def is_section(self) -> bool:
@@ -145,18 +146,9 @@ class Key:
 Keys = Mapping[str, Key]
 
 
-def setting(
-    kind: Kind,
-    default: Any,
-    help: str,
-    *,
-    secret: bool = False,
-    check: Callable[[Any], Any] | None = None,
-    keys: Keys | None = None,
-    each: Key | None = None,
-) -> Any:
-    """A dataclass field carrying its Key; the field's default is the key's default."""
-    key = Key(kind, help, default, secret=secret, check=check, keys=keys, each=each)
+def setting(kind: Kind, default: Any, help: str, **options: Any) -> Any:
+    """A dataclass field carrying its Key (options as on Key); the field's default is the key's default."""
+    key = Key(kind, help, default, **options)
     metadata = {KEY_METADATA: key}
     if isinstance(default, dict | list | set):
         return dataclasses.field(default_factory=lambda: copy.deepcopy(default), metadata=metadata)
@@ -236,6 +228,37 @@ def read_value(value: object, key: Key, at: str) -> Any:
         return key.check(result)
     except ValueError as error:
         raise problem(at, str(error)) from None
+
+
+# -- the reference: every declared table, nested ones after their parent -----------------------------
+
+
+@dataclass(frozen=True)
+class DeclaredTable:
+    path: str  # dotted path of the table; free names as <entry>: "people.<id>"
+    heading: str  # as the table is written in TOML: "[server]", "[[routing.rules]]", "top level"
+    keys: Keys
+    help: str = ""
+
+
+def declared_tables(
+    keys: Keys, path: str = "", heading: str = "top level", help: str = ""
+) -> list[DeclaredTable]:
+    """The table of `keys` and, depth first, every table declared inside it."""
+    tables = [DeclaredTable(path, heading, keys, help)]
+    for name, key in keys.items():
+        tables += _nested_tables(key, dotted(path, name), in_list=False)
+    return tables
+
+
+def _nested_tables(key: Key, path: str, *, in_list: bool) -> list[DeclaredTable]:
+    if key.keys is not None:
+        return declared_tables(key.keys, path, f"[[{path}]]" if in_list else f"[{path}]", key.help)
+    if key.each is None:
+        return []
+    if key.kind is LIST:
+        return _nested_tables(key.each, path, in_list=True)
+    return _nested_tables(key.each, f"{path}.<{key.entry}>", in_list=in_list)
 
 
 # -- checks: small validators for `check=` ---------------------------------------------------------

@@ -304,6 +304,7 @@ CATALOGUE_KEYS: Keys = {
         TABLE,
         "Base packages by name.",
         each=_required(TABLE, "One package.", keys=PACKAGE_KEYS),
+        entry="package",
         check=_some_packages,
     ),
     "extensions": _required(

@@ -100,6 +100,7 @@ RULE_KEYS: Keys = {
         {},
         each=Key(LIST, "Steps of one priority.", each=Key(TABLE, "One step.", keys=ESCALATION_STEP_KEYS)),
         check=_priorities,
+        entry="priority",
     ),
 }
 
