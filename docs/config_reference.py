@@ -6,7 +6,8 @@
 Sources: agent.config.SETTINGS (and the integration options); the declarations
 (prioritysupport/config_keys.py) that the loaders read through: collector.config.COLLECTOR_KEYS,
 collector.contracts.book.CONTRACT_FILE_KEYS, alerts.oncall.ROTA_KEYS and
-collector.policy.catalogue.CATALOGUE_KEYS; and the HelpdeskSettings fields. A key the loaders accept is a declared key, so it is documented here.
+collector.policy.catalogue.CATALOGUE_KEYS; and the HelpdeskSettings fields. A key the loaders accept is a
+declared key, so it is documented here.
 """
 
 from __future__ import annotations
