@@ -10,8 +10,22 @@ import tomllib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from prioritysupport.config_keys import (
+    DATE_TIME,
+    LIST,
+    STRINGS,
+    TABLE,
+    TEXT,
+    ConfigKeyError,
+    Key,
+    Keys,
+    Kind,
+    non_empty,
+    read_table,
+)
 
 WEEKDAYS = {
     "monday": 0, "maandag": 0, "tuesday": 1, "dinsdag": 1, "wednesday": 2, "woensdag": 2,
@@ -20,46 +34,79 @@ WEEKDAYS = {
 }  # fmt: skip
 
 
-class Key(NamedTuple):
-    """One key of the rota file: parse_rota takes its default from here; docs/configuration.md lists it."""
-
-    type: str
-    help: str
-    default: Any = None
-    required: bool = False
-    secret: bool = False
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("is unknown: use a name such as 'Europe/Amsterdam'") from None
 
 
-# The rota file by table: "" is the top level, "people.<id>" one person, [[rotations]], [[overrides]].
-ROTA_KEYS: dict[str, dict[str, Key]] = {
-    "": {
-        "timezone": Key("str", "Time zone of handovers and override times.", "Europe/Amsterdam"),
-        "people": Key("table", "The people who can be on call, by id (`[people.<id>]`)."),
-        "rotations": Key("list", "Weekly rotations ([[rotations]])."),
-        "overrides": Key("list", "Exceptions to the rotations ([[overrides]]); the last one listed wins."),
-    },
-    "people.<id>": {
-        "name": Key("str", "Full name.", required=True),
-        "phone": Key("str", "Phone number the emergency line forwards to.", ""),
-        "email": Key("str", "E-mail address; pages go here when notify is empty.", ""),
-        "notify": Key("list", "Apprise URLs that page this person.", []),
-    },
-    "rotations": {
-        "tag": Key("str", "Recipient tag it answers, e.g. oncall-primary.", required=True),
-        "members": Key("list", "Person ids, in turn order.", required=True),
-        "handover": Key("str", "Weekday and local time of the handover.", "monday 09:00"),
-        "start": Key(
-            "date", "The first member starts at the first handover on or after this date.", date(2026, 1, 5)
-        ),
-    },
-    "overrides": {
-        "person": Key("str", "Person id who is on call instead.", required=True),
-        "start": Key("datetime", "Start, local time unless an offset is given.", required=True),
-        "end": Key("datetime", "End, local time unless an offset is given.", required=True),
-        "tag": Key("str", "Only this rotation; unset: every rotation."),
-        "replaces": Key("str", "Only while this person id is scheduled (holiday cover)."),
-        "reason": Key("str", "Shown with the shift.", ""),
-    },
+def _handover(text: str) -> tuple[int, time]:
+    parts = text.strip().lower().split()
+    if len(parts) != 2 or parts[0] not in WEEKDAYS:
+        raise ValueError(f"'{text}' is not understood: write it as 'monday 09:00'")
+    try:
+        at = time.fromisoformat(parts[1])
+    except ValueError:
+        raise ValueError(f"time '{parts[1]}' is not understood: write it as 09:00") from None
+    return WEEKDAYS[parts[0]], at
+
+
+def _day(value: date | str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("") from None  # the kind's own words: a date such as 2026-01-05
+
+
+DAY = Kind("date", "a date such as 2026-01-05", (date, str), _day)
+
+PERSON_KEYS: Keys = {
+    "name": Key(TEXT, "Full name.", required=True, check=non_empty),
+    "phone": Key(TEXT, "Phone number the emergency line forwards to.", ""),
+    "email": Key(TEXT, "E-mail address; pages go here when notify is empty.", ""),
+    "notify": Key(STRINGS, "Apprise URLs that page this person.", []),
+}
+ROTATION_KEYS: Keys = {
+    "tag": Key(TEXT, "Recipient tag it answers, e.g. oncall-primary.", required=True, check=non_empty),
+    "members": Key(STRINGS, "Person ids, in turn order.", required=True, check=non_empty),
+    "handover": Key(TEXT, "Weekday and local time of the handover.", "monday 09:00", check=_handover),
+    "start": Key(
+        DAY, "The first member starts at the first handover on or after this date.", date(2026, 1, 5)
+    ),
+}
+OVERRIDE_KEYS: Keys = {
+    "person": Key(TEXT, "Person id who is on call instead.", required=True),
+    "start": Key(DATE_TIME, "Start, local time unless an offset is given.", required=True),
+    "end": Key(DATE_TIME, "End, local time unless an offset is given.", required=True),
+    "tag": Key(TEXT, "Only this rotation; unset: every rotation."),
+    "replaces": Key(TEXT, "Only while this person id is scheduled (holiday cover)."),
+    "reason": Key(TEXT, "Shown with the shift.", ""),
+}
+# The rota file: the top level, [people.<id>], [[rotations]] and [[overrides]]. parse_rota reads it
+# through these declarations (defaults, checks) and docs/configuration.md lists them.
+ROTA_KEYS: Keys = {
+    "timezone": Key(TEXT, "Time zone of handovers and override times.", "Europe/Amsterdam", check=_zone),
+    "people": Key(
+        TABLE,
+        "The people who can be on call, by id (`[people.<id>]`).",
+        {},
+        each=Key(TABLE, "One person.", keys=PERSON_KEYS),
+        entry="id",
+    ),
+    "rotations": Key(
+        LIST, "Weekly rotations ([[rotations]]).", [], each=Key(TABLE, "One rotation.", keys=ROTATION_KEYS)
+    ),
+    "overrides": Key(
+        LIST,
+        "Exceptions to the rotations ([[overrides]]); the last one listed wins.",
+        [],
+        each=Key(TABLE, "One override.", keys=OVERRIDE_KEYS),
+    ),
 }
 
 
@@ -200,85 +247,48 @@ def current_oncall(rota: Rota, now: datetime, tag: str = "oncall-primary") -> di
 # -- loading -------------------------------------------------------------------------------------
 
 
-def _parse_local(value: Any, zone: ZoneInfo, what: str) -> datetime:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError as error:
-            raise RotaError(f"{what} '{value}' is not a date-time: write it as 2026-03-28T09:00") from error
-    if isinstance(value, date) and not isinstance(value, datetime):
-        value = datetime.combine(value, time(0))
-    if not isinstance(value, datetime):
-        raise RotaError(f"{what} must be a date-time such as 2026-03-28T09:00")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
-    return value.astimezone(UTC)
+def _utc(value: datetime, zone: ZoneInfo) -> datetime:
+    """A local time (unless it has an offset) in UTC."""
+    return (value if value.tzinfo else value.replace(tzinfo=zone)).astimezone(UTC)
 
 
-def _parse_handover(text: str) -> tuple[int, time]:
-    parts = str(text).strip().lower().split()
-    if len(parts) != 2 or parts[0] not in WEEKDAYS:
-        raise RotaError(f"handover '{text}' is not understood: write it as 'monday 09:00'")
-    try:
-        at = time.fromisoformat(parts[1])
-    except ValueError as error:
-        raise RotaError(f"handover time '{parts[1]}' is not understood: write it as 09:00") from error
-    return WEEKDAYS[parts[0]], at
+def _rotation(raw: dict[str, Any], people: dict[str, Person]) -> Rotation:
+    tag, members = raw["tag"], raw["members"]
+    unknown = [m for m in members if m not in people]
+    if unknown:
+        raise RotaError(
+            f"rotation '{tag}' names unknown people: {', '.join(unknown)}; add them under [people]"
+        )
+    weekday, at = raw["handover"]
+    return Rotation(tag, members, weekday, at, raw["start"])
+
+
+def _override(raw: dict[str, Any], people: dict[str, Person], zone: ZoneInfo) -> Override:
+    person, replaces = raw["person"], raw["replaces"]
+    if person not in people:
+        raise RotaError(f"override names unknown person '{person}': add them under [people]")
+    if replaces is not None and replaces not in people:
+        raise RotaError(f"override replaces unknown person '{replaces}'")
+    start, end = _utc(raw["start"], zone), _utc(raw["end"], zone)
+    if end <= start:
+        raise RotaError("an override must end after it starts")
+    return Override(raw["tag"], person, start, end, replaces, raw["reason"])
 
 
 def parse_rota(data: dict[str, Any]) -> Rota:
+    """A rota from a decoded TOML document; RotaError naming the key for anything wrong."""
     try:
-        zone = ZoneInfo(str(data.get("timezone", ROTA_KEYS[""]["timezone"].default)))
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise RotaError("timezone is unknown: use a name such as 'Europe/Amsterdam'") from error
-    people: dict[str, Person] = {}
-    for pid, raw in dict(data.get("people", {})).items():
-        if not isinstance(raw, dict) or "name" not in raw:
-            raise RotaError(f"person '{pid}' needs at least a name")
-        people[pid] = Person(
-            id=pid,
-            name=str(raw["name"]),
-            phone=str(raw.get("phone", "")),
-            email=str(raw.get("email", "")),
-            notify=tuple(str(u) for u in raw.get("notify", ())),
-        )
-    rotations = []
-    for raw in data.get("rotations", []):
-        tag = str(raw.get("tag", ""))
-        members = tuple(str(m) for m in raw.get("members", ()))
-        if not tag or not members:
-            raise RotaError("every rotation needs a tag (e.g. 'oncall-primary') and a list of members")
-        unknown = [m for m in members if m not in people]
-        if unknown:
-            raise RotaError(
-                f"rotation '{tag}' names unknown people: {', '.join(unknown)}; add them under [people]"
-            )
-        weekday, at = _parse_handover(raw.get("handover", ROTA_KEYS["rotations"]["handover"].default))
-        start = raw.get("start", ROTA_KEYS["rotations"]["start"].default)
-        if isinstance(start, str):
-            try:
-                start = date.fromisoformat(start)
-            except ValueError as error:
-                raise RotaError(f"rotation '{tag}' start must be a date such as 2026-01-05") from error
-        if isinstance(start, datetime):
-            start = start.date()
-        rotations.append(Rotation(tag, members, weekday, at, start))
-    overrides = []
-    for raw in data.get("overrides", []):
-        person = str(raw.get("person", ""))
-        if person not in people:
-            raise RotaError(f"override names unknown person '{person}': add them under [people]")
-        replaces = raw.get("replaces")
-        if replaces is not None and replaces not in people:
-            raise RotaError(f"override replaces unknown person '{replaces}'")
-        start_at = _parse_local(raw.get("start"), zone, "override start")
-        end_at = _parse_local(raw.get("end"), zone, "override end")
-        if end_at <= start_at:
-            raise RotaError("an override must end after it starts")
-        overrides.append(
-            Override(raw.get("tag"), person, start_at, end_at, replaces, str(raw.get("reason", "")))
-        )
-    return Rota(zone, people, tuple(rotations), tuple(overrides))
+        values = read_table(data, ROTA_KEYS)
+    except ConfigKeyError as error:
+        raise RotaError(str(error)) from None
+    zone: ZoneInfo = values["timezone"]
+    people = {
+        pid: Person(pid, raw["name"], raw["phone"], raw["email"], tuple(raw["notify"]))
+        for pid, raw in values["people"].items()
+    }
+    rotations = tuple(_rotation(raw, people) for raw in values["rotations"])
+    overrides = tuple(_override(raw, people, zone) for raw in values["overrides"])
+    return Rota(zone, people, rotations, overrides)
 
 
 def load_rota(path: Path) -> Rota:

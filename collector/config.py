@@ -1,4 +1,4 @@
-"""Collector configuration: a TOML file validated against a small spec, errors naming the key."""
+"""Collector configuration: every key declared once (prioritysupport.config_keys), errors naming the key."""
 
 from __future__ import annotations
 
@@ -8,7 +8,28 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from collector.type_words import type_words
+from collector.policy.triage import parse_impact, parse_scope
+from collector.routing.rule_config import RULES
+from prioritysupport.config_keys import (
+    BOOLEAN,
+    DATE_TIME,
+    NUMBER,
+    PATH,
+    TABLE,
+    TEXT,
+    WHOLE,
+    ConfigKeyError,
+    Key,
+    Keys,
+    Kind,
+    at_least,
+    between,
+    keys_of,
+    min_length,
+    one_of,
+    read_table,
+    setting,
+)
 
 if TYPE_CHECKING:
     from collector.routing.rules import Rule
@@ -18,95 +39,175 @@ class ConfigError(ValueError):
     """A configuration problem, phrased as one sentence for the user."""
 
 
-def _help(text: str, *, secret: bool = False) -> dict[str, Any]:
-    """Field metadata: the one-line help (and secrecy) that docs/config_reference.py puts in the reference."""
-    return {"help": text, "secret": secret}
+def _addresses(value: tuple[str, ...]) -> tuple[str, ...]:
+    if "*" in value:
+        raise ValueError("must name the proxy's addresses; '*' would trust every client")
+    return value
+
+
+def _with_offset(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must be a date-time with a UTC offset, e.g. 2026-11-27T16:30:00+01:00")
+    return value
+
+
+def _positive(value: float) -> float:
+    if value <= 0:
+        raise ValueError("must be positive")
+    return value
+
+
+def _off_or_minutes(value: int) -> int:
+    if value < 0:
+        raise ValueError("must be 0 (off) or a number of minutes")
+    return value
+
+
+def _database_url(value: str) -> str:
+    if not value.startswith(("sqlite://", "postgresql+psycopg://")):
+        raise ValueError("must start with sqlite:/// or postgresql+psycopg://")
+    return value
+
+
+_BYTES = at_least(1024)
 
 
 @dataclass(frozen=True)
 class ServerSettings:
-    host: str = field(default="127.0.0.1", metadata=_help("Address the HTTP server listens on."))
-    port: int = field(default=8480, metadata=_help("TCP port the HTTP server listens on (1-65535)."))
-    max_report_bytes: int = field(
-        default=1_048_576, metadata=_help("Largest accepted agent report in bytes (at least 1024).")
+    host: str = setting(TEXT, "127.0.0.1", "Address the HTTP server listens on.")
+    port: int = setting(
+        WHOLE, 8480, "TCP port the HTTP server listens on (1-65535).", check=between(1, 65535)
     )
-    run_worker: bool = field(
-        default=True, metadata=_help("Run the notification and sweep worker inside the server process.")
+    max_report_bytes: int = setting(
+        WHOLE, 1_048_576, "Largest accepted agent report in bytes (at least 1024).", check=_BYTES
     )
-    # Optional: the Alertmanager webhook then needs `Authorization: Bearer <this>` (at least 16 characters).
-    alertmanager_token: str | None = field(
-        default=None,
-        metadata=_help("Bearer token the Alertmanager webhook must send (16+ characters).", secret=True),
+    run_worker: bool = setting(
+        BOOLEAN, True, "Run the notification and sweep worker inside the server process."
     )
+    # Optional: the Alertmanager webhook then needs `Authorization: Bearer <this>`.
+    alertmanager_token: str | None = setting(
+        TEXT,
+        None,
+        "Bearer token the Alertmanager webhook must send (16+ characters).",
+        secret=True,
+        check=min_length(16),
+    )
+
+
+def _proxies(value: list[object]) -> tuple[str, ...]:
+    if not all(isinstance(item, str) and item.strip() for item in value):
+        raise ValueError("")  # the kind's own words: a list of addresses
+    return _addresses(tuple(str(item).strip() for item in value))
+
+
+PROXY_ADDRESSES = Kind("array", 'a list of addresses, e.g. ["10.0.0.5"]', (list,), _proxies)
 
 
 @dataclass(frozen=True)
 class HttpSettings:
     # Uvicorn believes X-Forwarded-For only from these addresses; empty: from nobody (the default).
-    trusted_proxies: tuple[str, ...] = field(
-        default=(),
-        metadata=_help("Proxy addresses whose X-Forwarded-For/-Proto are believed; empty: none."),
+    trusted_proxies: tuple[str, ...] = setting(
+        PROXY_ADDRESSES,
+        (),
+        "Proxy addresses whose X-Forwarded-For/-Proto are believed; empty: none.",
     )
-    max_body_bytes: int = field(
-        default=1_048_576,
-        metadata=_help("Largest body of a request without its own limit below (staff forms, API), in bytes."),
+    max_body_bytes: int = setting(
+        WHOLE,
+        1_048_576,
+        "Largest body of a request without its own limit below (staff forms, API), in bytes.",
+        check=_BYTES,
     )
-    max_alertmanager_bytes: int = field(
-        default=2_097_152, metadata=_help("Largest Alertmanager webhook body in bytes.")
+    max_alertmanager_bytes: int = setting(
+        WHOLE, 2_097_152, "Largest Alertmanager webhook body in bytes.", check=_BYTES
     )
-    max_client_api_bytes: int = field(
-        default=262_144, metadata=_help("Largest body sent to the client ticket API in bytes.")
+    max_client_api_bytes: int = setting(
+        WHOLE, 262_144, "Largest body sent to the client ticket API in bytes.", check=_BYTES
     )
 
 
 @dataclass(frozen=True)
 class ClockSettings:
-    mode: str = field(
-        default="real", metadata=_help("Time source: real, accelerated or fixed (demos and tests).")
+    mode: str = setting(
+        TEXT,
+        "real",
+        "Time source: real, accelerated or fixed (demos and tests).",
+        check=one_of("real", "accelerated", "fixed"),
     )
-    start: datetime | None = field(
-        default=None, metadata=_help("Start instant with a UTC offset; required unless mode is real.")
+    start: datetime | None = setting(
+        DATE_TIME, None, "Start instant with a UTC offset; required unless mode is real.", check=_with_offset
     )
-    factor: float = field(default=1.0, metadata=_help("Accelerated mode: simulated seconds per real second."))
+    factor: float = setting(
+        NUMBER, 1.0, "Accelerated mode: simulated seconds per real second.", check=_positive
+    )
+
+
+def _impact(value: str) -> str:
+    return parse_impact(value).value
+
+
+def _scope(value: str) -> str:
+    return parse_scope(value).value
+
+
+# Impact and scope of monitoring incidents for one check key or integration name.
+IMPACT_SCOPE = Key(
+    TABLE,
+    "Impact and scope of its incidents.",
+    keys={
+        "impact": Key(TEXT, "Impact: low, medium or high (Dutch words too).", required=True, check=_impact),
+        "scope": Key(
+            TEXT, "Scope: one-user, multiple-users or organisation (Dutch too).", required=True, check=_scope
+        ),
+    },
+    check=lambda table: (table["impact"], table["scope"]),
+)
 
 
 @dataclass(frozen=True)
 class MonitoringSettings:
-    agent_interval_seconds: int = field(default=60, metadata=_help("Seconds between the agents' reports."))
-    silent_intervals: int = field(
-        default=3, metadata=_help("Missed report intervals after which an agent counts as silent.")
+    agent_interval_seconds: int = setting(
+        WHOLE, 60, "Seconds between the agents' reports.", check=at_least(1)
     )
-    probe_timeout_seconds: float = field(
-        default=5.0,
-        metadata=_help("Seconds to wait when the collector probes the instance of a silent agent."),
+    silent_intervals: int = setting(
+        WHOLE, 3, "Missed report intervals after which an agent counts as silent.", check=at_least(1)
+    )
+    probe_timeout_seconds: float = setting(
+        NUMBER, 5.0, "Seconds to wait when the collector probes the instance of a silent agent."
     )
     # Consecutive failing reports before a condition opens a ticket, per check kind.
-    damping: dict[str, int] = field(
-        default_factory=lambda: {"default": 2},
-        metadata=_help("Consecutive failing reports before a ticket opens, per check kind (kind = count)."),
+    damping: dict[str, int] = setting(
+        TABLE,
+        {"default": 2},
+        "Consecutive failing reports before a ticket opens, per check kind (kind = count).",
+        each=Key(WHOLE, "Failing reports in a row.", check=at_least(1)),
+        check=lambda counts: {"default": 2, **counts},
     )
-    sweep_seconds: float = field(
-        default=30.0, metadata=_help("Seconds between sweeps: SLA breaches, held tickets, silent agents.")
+    sweep_seconds: float = setting(
+        NUMBER, 30.0, "Seconds between sweeps: SLA breaches, held tickets, silent agents."
     )
-    # Impact and scope of monitoring incidents, over the agent's defaults (agent/schema/check-kinds.json):
-    # per check key ({"odoo.login": ("high", "organisation")}) and per integration name.
-    check_overrides: dict[str, tuple[str, str]] = field(
-        default_factory=dict,
-        metadata=_help("Per check key: a table with impact and scope for its incidents."),
+    # Overriding monitoring/incident_defaults.py per check key ({"odoo.login": ("high", "organisation")}).
+    check_overrides: dict[str, tuple[str, str]] = setting(
+        TABLE,
+        {},
+        "Per check key: a table with impact and scope for its incidents.",
+        each=IMPACT_SCOPE,
+        entry="check",
     )
-    integration_overrides: dict[str, tuple[str, str]] = field(
-        default_factory=dict,
-        metadata=_help("Per integration name: a table with impact and scope for its incidents."),
+    integration_overrides: dict[str, tuple[str, str]] = setting(
+        TABLE,
+        {},
+        "Per integration name: a table with impact and scope for its incidents.",
+        each=IMPACT_SCOPE,
+        entry="integration",
     )
-    watchdog_minutes: int = field(
-        default=0,
-        metadata=_help(
-            "Minutes without Alertmanager's Watchdog alert before the ops channel hears of it (0: off)."
-        ),
+    watchdog_minutes: int = setting(
+        WHOLE,
+        0,
+        "Minutes without Alertmanager's Watchdog alert before the ops channel hears of it (0: off).",
+        check=_off_or_minutes,
     )
-    backup_glob: str | None = field(
-        default=None,
-        metadata=_help("Backup files (a glob); /metrics exports the newest one's time for the backup alert."),
+    backup_glob: str | None = setting(
+        TEXT, None, "Backup files (a glob); /metrics exports the newest one's time for the backup alert."
     )
 
     def failures_needed(self, kind: str) -> int:
@@ -115,48 +216,77 @@ class MonitoringSettings:
 
 @dataclass(frozen=True)
 class RetentionSettings:
-    raw_report_days: int = field(default=30, metadata=_help("Days that raw agent reports are kept."))
+    raw_report_days: int = setting(WHOLE, 30, "Days that raw agent reports are kept.")
 
 
 @dataclass(frozen=True)
 class NotificationSettings:
-    apprise_config: str | None = field(
-        default=None, metadata=_help("Apprise YAML file with channels by tag; relative to this file.")
+    apprise_config: str | None = setting(
+        PATH, None, "Apprise YAML file with channels by tag; relative to this file."
     )
-    smtp_host: str | None = field(default=None, metadata=_help("SMTP server for mailto: recipients."))
-    smtp_port: int = field(default=25, metadata=_help("Port of that SMTP server."))
-    smtp_sender: str = field(default="support@localhost", metadata=_help("Sender address of outgoing mail."))
-    rota: str | None = field(
-        default=None,
-        metadata=_help("On-call rota TOML; oncall-* tags page the person on call; relative to this file."),
+    smtp_host: str | None = setting(TEXT, None, "SMTP server for mailto: recipients.")
+    smtp_port: int = setting(WHOLE, 25, "Port of that SMTP server.")
+    smtp_sender: str = setting(TEXT, "support@localhost", "Sender address of outgoing mail.")
+    rota: str | None = setting(
+        PATH, None, "On-call rota TOML; oncall-* tags page the person on call; relative to this file."
     )
-    ack_secret: str | None = field(
-        default=None, metadata=_help("Signs the acknowledge links in pages (16+ characters).", secret=True)
+    ack_secret: str | None = setting(
+        TEXT,
+        None,
+        "Signs the acknowledge links in pages (16+ characters).",
+        secret=True,
+        check=min_length(16),
     )
-    public_url: str | None = field(
-        default=None, metadata=_help("URL where staff reach this collector, for those links.")
-    )
+    public_url: str | None = setting(TEXT, None, "URL where staff reach this collector, for those links.")
 
 
 @dataclass(frozen=True)
 class PolicySettings:
-    catalogue: Path | None = field(
-        default=None,
-        metadata=_help(
-            "Catalogue override TOML (prices, limits, SLA targets, calendars) merged over the shipped one; "
-            "relative to this file."
-        ),
+    catalogue: Path | None = setting(
+        PATH,
+        None,
+        "Policy catalogue TOML replacing the shipped collector/policy/catalogue.toml; "
+        "a bad file stops the start with the reason.",
+        check=Path,
     )
+
+
+# [database] and [routing] are not models of their own: their values live on CollectorConfig.
+DATABASE_KEYS: Keys = {
+    "url": Key(
+        TEXT,
+        "SQLAlchemy URL: sqlite:///... (relative to this file) or postgresql+psycopg://...",
+        "sqlite:///var/collector.db",
+        secret=True,
+        check=_database_url,
+    ),
+}
+ROUTING_KEYS: Keys = {
+    "rules": RULES,
+}
+
+
+def _section(model: type, help_text: str) -> Key:
+    return Key(TABLE, help_text, keys=keys_of(model))
+
+
+# The whole file, section by section: parsing, defaults and docs/configuration.md come from here.
+COLLECTOR_KEYS: Keys = {
+    "database": Key(TABLE, "The database.", keys=DATABASE_KEYS),
+    "server": _section(ServerSettings, "The HTTP server."),
+    "http": _section(HttpSettings, "HTTP limits and proxies."),
+    "clock": _section(ClockSettings, "The time source."),
+    "monitoring": _section(MonitoringSettings, "Agents, checks and sweeps."),
+    "retention": _section(RetentionSettings, "How long data is kept."),
+    "routing": Key(TABLE, "Notification routing.", keys=ROUTING_KEYS),
+    "notifications": _section(NotificationSettings, "Channels, mail and the on-call rota."),
+    "policy": _section(PolicySettings, "The policy catalogue."),
+}
 
 
 @dataclass(frozen=True)
 class CollectorConfig:
-    database_url: str = field(
-        default="sqlite:///var/collector.db",
-        metadata=_help(
-            "SQLAlchemy URL: sqlite:///... (relative to this file) or postgresql+psycopg://...", secret=True
-        ),
-    )
+    database_url: str = DATABASE_KEYS["url"].default
     server: ServerSettings = field(default_factory=ServerSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     clock: ClockSettings = field(default_factory=ClockSettings)
@@ -166,228 +296,56 @@ class CollectorConfig:
     policy: PolicySettings = field(default_factory=PolicySettings)
     base_dir: Path = field(default_factory=Path.cwd)
     # [[routing.rules]]: replaces routing.rules.DEFAULT_RULES when given (collector/routing/rule_config.py)
-    routing_rules: tuple[Rule, ...] | None = field(
-        default=None,
-        metadata=_help(
-            "Notification routing rules ([[routing.rules]]); given, they replace the built-in rules."
-        ),
-    )
+    routing_rules: tuple[Rule, ...] | None = None
 
 
-# Which model holds the defaults of each section; database and routing live on CollectorConfig.
-SECTION_MODELS: dict[str, tuple[type, dict[str, str]]] = {
-    "database": (CollectorConfig, {"url": "database_url"}),
-    "server": (ServerSettings, {}),
-    "http": (HttpSettings, {}),
-    "clock": (ClockSettings, {}),
-    "monitoring": (MonitoringSettings, {}),
-    "retention": (RetentionSettings, {}),
-    "routing": (CollectorConfig, {"rules": "routing_rules"}),
-    "notifications": (NotificationSettings, {}),
-    "policy": (PolicySettings, {}),
-}
-
-# The keys of one [[routing.rules]] table (collector/routing/rule_config.py RULE_KEYS), for the reference.
-ROUTING_RULE_HELP: dict[str, tuple[str, str, bool, str]] = {
-    # key: (type, default, required, help)
-    "name": ("str", "", True, "Unique name of the rule."),
-    "match": ("table", "{}", False, "Event fields and the value (or list of values) each must have."),
-    "kind": ("str", "", True, "Kind of notification, e.g. page or mail."),
-    "recipients": ("list", "", True, "Recipient tags, e.g. oncall-primary or support-team."),
-    "calendar": ("str", '"any"', False, "any, support or premium: held until that calendar opens."),
-    "continue": ("bool", "false", False, "true: later rules may match the same event too."),
-    "escalation": (
-        "table",
-        "{}",
-        False,
-        "Per priority: steps { after_minutes, recipients } until acknowledged.",
-    ),
-}
-
-
-_SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "database": {"url": str},
-    "server": {
-        "host": str,
-        "port": int,
-        "max_report_bytes": int,
-        "run_worker": bool,
-        "alertmanager_token": str,
-    },
-    "http": {
-        "trusted_proxies": list,
-        "max_body_bytes": int,
-        "max_alertmanager_bytes": int,
-        "max_client_api_bytes": int,
-    },
-    "clock": {"mode": str, "start": (datetime, str), "factor": (int, float)},
-    "monitoring": {
-        "agent_interval_seconds": int,
-        "silent_intervals": int,
-        "probe_timeout_seconds": (int, float),
-        "damping": dict,
-        "sweep_seconds": (int, float),
-        "check_overrides": dict,
-        "integration_overrides": dict,
-        "watchdog_minutes": int,
-        "backup_glob": str,
-    },
-    "retention": {"raw_report_days": int},
-    "routing": {"rules": list},
-    "notifications": {
-        "apprise_config": str,
-        "smtp_host": str,
-        "smtp_port": int,
-        "smtp_sender": str,
-        "rota": str,
-        "ack_secret": str,
-        "public_url": str,
-    },
-    "policy": {"catalogue": str},
-}
-
-
-def _check_types(data: dict[str, Any]) -> None:
-    for section, value in data.items():
-        if section not in _SECTIONS:
-            raise ConfigError(f"unknown section [{section}]; expected one of {', '.join(sorted(_SECTIONS))}")
-        if not isinstance(value, dict):
-            raise ConfigError(f"[{section}] must be a table")
-        spec = _SECTIONS[section]
-        for key, item in value.items():
-            if key not in spec:
-                raise ConfigError(f"unknown key {section}.{key}; expected one of {', '.join(sorted(spec))}")
-            expected = spec[key]
-            # bool is an int in Python: refuse true/false where a number is wanted.
-            wrong_bool = isinstance(item, bool) and expected is not bool
-            if wrong_bool or not isinstance(item, expected):
-                raise ConfigError(f"{section}.{key} must be {type_words(expected)}, got {item!r}")
-
-
-def _parse_http(raw: dict[str, Any]) -> HttpSettings:
-    values = dict(raw)
-    proxies = values.pop("trusted_proxies", [])
-    if not all(isinstance(item, str) and item.strip() for item in proxies):
-        raise ConfigError('http.trusted_proxies must be a list of addresses, e.g. ["10.0.0.5"]')
-    if "*" in proxies:
-        raise ConfigError("http.trusted_proxies: name the proxy's addresses; '*' would trust every client")
-    http = HttpSettings(trusted_proxies=tuple(item.strip() for item in proxies), **values)
-    for key in ("max_body_bytes", "max_alertmanager_bytes", "max_client_api_bytes"):
-        if getattr(http, key) < 1024:
-            raise ConfigError(f"http.{key} must be at least 1024")
-    return http
-
-
-def _parse_start(raw: object) -> datetime | None:
-    if raw is None:
-        return None
-    value = datetime.fromisoformat(raw) if isinstance(raw, str) else raw
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise ConfigError("clock.start must be a date-time with a UTC offset, e.g. 2026-11-27T16:30:00+01:00")
-    return value
-
-
-def _overrides(table: dict[str, Any], where: str) -> dict[str, tuple[str, str]]:
-    """{"key": {impact = ..., scope = ...}} with the policy's values or their Dutch aliases."""
-    from collector.policy.triage import parse_impact, parse_scope
-
-    result: dict[str, tuple[str, str]] = {}
-    for key, value in table.items():
-        if not isinstance(value, dict) or set(value) != {"impact", "scope"}:
-            raise ConfigError(f'{where}."{key}" must be a table with impact and scope')
-        try:
-            result[key] = (parse_impact(str(value["impact"])).value, parse_scope(str(value["scope"])).value)
-        except ValueError as exc:
-            raise ConfigError(f'{where}."{key}": {exc}') from None
-    return result
-
-
-def _parse_policy(raw: dict[str, Any], base_dir: Path) -> PolicySettings:
-    """The catalogue path, relative to the config file; the file is read now so a bad one stops the start."""
-    if "catalogue" not in raw:
-        return PolicySettings()
-    settings = PolicySettings(catalogue=(base_dir / raw["catalogue"]).resolve())
-    from collector.policy_setup import policy_from_settings
-
-    policy_from_settings(settings)  # ConfigError naming the file and what is wrong with it
-    return settings
+def _relative_paths(section: dict[str, Any], keys: Keys, base_dir: Path) -> dict[str, Any]:
+    """Path keys given relative are relative to the config file's folder; the value keeps its type."""
+    resolved = dict(section)
+    for name, key in keys.items():
+        value = section[name]
+        if key.kind is PATH and value is not None and not Path(value).is_absolute():
+            full = (base_dir / value).resolve()
+            resolved[name] = full if isinstance(value, Path) else str(full)
+    return resolved
 
 
 def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
-    """Validate a decoded TOML document and build the settings."""
-    _check_types(data)
-    server = ServerSettings(**data.get("server", {}))
-    if not 0 < server.port < 65536:
-        raise ConfigError("server.port must be between 1 and 65535")
-    if server.max_report_bytes < 1024:
-        raise ConfigError("server.max_report_bytes must be at least 1024")
-    if server.alertmanager_token is not None and len(server.alertmanager_token) < 16:
-        raise ConfigError("server.alertmanager_token must be at least 16 characters long")
-    http = _parse_http(data.get("http", {}))
-    clock_raw = dict(data.get("clock", {}))
+    """Validate a decoded TOML document and build the settings; nothing is used before all is checked."""
     try:
-        start = _parse_start(clock_raw.pop("start", None))
-    except ValueError as exc:
-        raise ConfigError(f"clock.start is not a valid date-time: {exc}") from None
-    clock = ClockSettings(start=start, **clock_raw)
-    if clock.mode not in {"real", "accelerated", "fixed"}:
-        raise ConfigError("clock.mode must be one of real, accelerated, fixed")
+        values = read_table(data, COLLECTOR_KEYS)
+    except ConfigKeyError as error:
+        raise ConfigError(str(error)) from None
+    clock = ClockSettings(**values["clock"])
     if clock.mode != "real" and clock.start is None:
         raise ConfigError(f"clock.start is required when clock.mode is {clock.mode}")
-    if clock.factor <= 0:
-        raise ConfigError("clock.factor must be positive")
-    monitoring_raw = dict(data.get("monitoring", {}))
-    damping = monitoring_raw.pop("damping", {"default": 2})
-    for kind, count in damping.items():
-        if not isinstance(count, int) or isinstance(count, bool) or count < 1:
-            raise ConfigError(f"monitoring.damping.{kind} must be a whole number of at least 1")
-    check_overrides = _overrides(monitoring_raw.pop("check_overrides", {}), "monitoring.check_overrides")
-    integration_overrides = _overrides(
-        monitoring_raw.pop("integration_overrides", {}), "monitoring.integration_overrides"
+    policy = PolicySettings(
+        **_relative_paths(values["policy"], COLLECTOR_KEYS["policy"].keys or {}, base_dir)
     )
-    monitoring = MonitoringSettings(
-        damping={"default": 2, **damping},
-        check_overrides=check_overrides,
-        integration_overrides=integration_overrides,
-        **monitoring_raw,
-    )
-    if monitoring.watchdog_minutes < 0:
-        raise ConfigError("monitoring.watchdog_minutes must be 0 (off) or a number of minutes")
-    if monitoring.silent_intervals < 1 or monitoring.agent_interval_seconds < 1:
-        raise ConfigError(
-            "monitoring.silent_intervals and monitoring.agent_interval_seconds must be at least 1"
-        )
-    retention = RetentionSettings(**data.get("retention", {}))
-    notifications_raw = dict(data.get("notifications", {}))
-    for key in ("apprise_config", "rota"):
-        if key in notifications_raw and not Path(notifications_raw[key]).is_absolute():
-            notifications_raw[key] = str((base_dir / notifications_raw[key]).resolve())
-    notifications = NotificationSettings(**notifications_raw)
-    if notifications.ack_secret is not None and len(notifications.ack_secret) < 16:
-        raise ConfigError("notifications.ack_secret must be at least 16 characters long")
-    url = data.get("database", {}).get("url", CollectorConfig.database_url)
-    if not url.startswith(("sqlite://", "postgresql+psycopg://")):
-        raise ConfigError("database.url must start with sqlite:/// or postgresql+psycopg://")
-    routing_rules = None
-    if "rules" in data.get("routing", {}):
-        from collector.routing.rule_config import RoutingConfigError, parse_rules
-
-        try:
-            routing_rules = parse_rules(data["routing"]["rules"])
-        except RoutingConfigError as exc:
-            raise ConfigError(str(exc)) from None
+    _check_policy(policy)
     return CollectorConfig(
-        database_url=_resolve_sqlite(url, base_dir),
-        routing_rules=routing_rules,
-        server=server,
-        http=http,
+        database_url=_resolve_sqlite(values["database"]["url"], base_dir),
+        routing_rules=values["routing"]["rules"],
+        server=ServerSettings(**values["server"]),
+        http=HttpSettings(**values["http"]),
         clock=clock,
-        monitoring=monitoring,
-        retention=retention,
-        notifications=notifications,
-        policy=_parse_policy(data.get("policy", {}), base_dir),
+        monitoring=MonitoringSettings(**values["monitoring"]),
+        retention=RetentionSettings(**values["retention"]),
+        notifications=NotificationSettings(
+            **_relative_paths(values["notifications"], COLLECTOR_KEYS["notifications"].keys or {}, base_dir)
+        ),
+        policy=policy,
         base_dir=base_dir,
     )
+
+
+def _check_policy(settings: PolicySettings) -> None:
+    """Read the configured catalogue now, so a bad file stops the start with the reason."""
+    if settings.catalogue is None:
+        return
+    from collector.policy_setup import policy_from_settings  # it imports this module
+
+    policy_from_settings(settings)  # ConfigError naming the file and what is wrong with it
 
 
 def _resolve_sqlite(url: str, base_dir: Path) -> str:

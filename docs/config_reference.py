@@ -3,9 +3,11 @@
     .venv/bin/python docs/config_reference.py           # regenerate
     .venv/bin/python docs/config_reference.py --check   # exit 1 when docs/configuration.md is stale
 
-Sources: agent.config.SETTINGS (and the integration options), collector.config (_SECTIONS with the
-dataclass fields' defaults and help), collector.contracts.book.CONTRACT_FILE_KEYS, alerts.oncall.ROTA_KEYS and
-the HelpdeskSettings fields. A key added to a loader without a description fails here, not silently.
+Sources: agent.config.SETTINGS (and the integration options); the declarations
+(prioritysupport/config_keys.py) that the loaders read through: collector.config.COLLECTOR_KEYS,
+collector.contracts.book.CONTRACT_FILE_KEYS, alerts.oncall.ROTA_KEYS and
+collector.policy.catalogue.CATALOGUE_KEYS; and the HelpdeskSettings fields. A key the loaders accept is a
+declared key, so it is documented here.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import sys
 from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from prioritysupport.config_keys import Keys
 
 REFERENCE = Path(__file__).resolve().parent / "configuration.md"
 _UNSET = "—"
@@ -133,88 +138,65 @@ def agent_tables() -> list[Table]:
     return tables
 
 
-def collector_tables() -> list[Table]:
-    from collector.config import _SECTIONS, ROUTING_RULE_HELP, SECTION_MODELS
+def _rows(keys: Keys) -> tuple[Row, ...]:
+    return tuple(
+        Row(
+            key=name,
+            type=key.kind.name,
+            default=key.default_text or _code(toml_value(key.default)),
+            required=_yes(key.required),
+            secret=_yes(key.secret),
+            help=key.help,
+        )
+        for name, key in keys.items()
+    )
 
-    tables = []
-    for section, spec in _SECTIONS.items():
-        model, renamed = SECTION_MODELS[section]
-        by_name = {field.name: field for field in dataclasses.fields(model)}
-        rows = []
-        for key, kind in spec.items():
-            field = by_name[renamed.get(key, key)]
-            if field.default is not dataclasses.MISSING:
-                default = field.default
-            else:
-                assert field.default_factory is not dataclasses.MISSING
-                default = field.default_factory()
-            rows.append(
-                Row(
-                    key=key,
-                    type=type_name(kind),
-                    default=_code(toml_value(default)),
-                    required="no",
-                    secret=_yes(bool(field.metadata["secret"])),
-                    help=field.metadata["help"],
-                )
-            )
-        tables.append(Table(f"[{section}]", tuple(rows)))
-        if section == "routing":
-            tables.append(_routing_rules_table(ROUTING_RULE_HELP))
+
+def declared(keys: Keys) -> list[Table]:
+    """Every table declared in `keys`; a top level of [sections] only is not a table of its own."""
+    from prioritysupport.config_keys import declared_tables
+
+    tables: list[Table] = []
+    previous: Keys | None = None
+    for table in declared_tables(keys):
+        if table.path == "" and all(key.is_section for key in table.keys.values()):
+            continue
+        if table.keys is previous:  # sibling tables with the same keys share one table: [sla.targets.A], ...
+            last = tables.pop()
+            heading = f"{_quoted(last.heading)}, {_quoted(table.heading)}"
+            tables.append(last._replace(heading=heading, note=""))
+            continue
+        previous = table.keys
+        tables.append(Table(table.heading, _rows(table.keys), table.help if table.path else ""))
     return tables
 
 
-def _routing_rules_table(help_by_key: dict[str, tuple[str, str, bool, str]]) -> Table:
-    rule_rows = tuple(
-        Row(key, type_name(kind), _code(default) if default else _UNSET, _yes(required), "no", text)
-        for key, (kind, default, required, text) in help_by_key.items()
-    )
-    return Table("[[routing.rules]]", rule_rows, "One table per rule, tried in order.")
+def _quoted(heading: str) -> str:
+    return heading if heading.startswith("`") else f"`{heading}`"
 
 
-def _key_tables(keys: dict[str, dict[str, Any]], headings: dict[str, str]) -> list[Table]:
-    return [
-        Table(
-            headings[section],
-            tuple(
-                Row(
-                    key=name,
-                    type=type_name(key.type),
-                    default=_code(toml_value(key.default)),
-                    required=_yes(key.required),
-                    secret=_yes(key.secret),
-                    help=key.help,
-                )
-                for name, key in table.items()
-            ),
-        )
-        for section, table in keys.items()
-    ]
+def collector_tables() -> list[Table]:
+    from collector.config import COLLECTOR_KEYS
+
+    return declared(COLLECTOR_KEYS)
 
 
 def contract_tables() -> list[Table]:
     from collector.contracts.book import CONTRACT_FILE_KEYS
 
-    headings = {
-        "": "top level",
-        "customer": "[[customer]]",
-        "customer.contact": "[[customer.contact]]",
-        "customer.instance": "[[customer.instance]]",
-        "customer.contract": "[[customer.contract]]",
-    }
-    return _key_tables(CONTRACT_FILE_KEYS, headings)
+    return declared(CONTRACT_FILE_KEYS)
 
 
 def rota_tables() -> list[Table]:
     from alerts.oncall import ROTA_KEYS
 
-    headings = {
-        "": "top level",
-        "people.<id>": "[people.<id>]",
-        "rotations": "[[rotations]]",
-        "overrides": "[[overrides]]",
-    }
-    return _key_tables(ROTA_KEYS, headings)
+    return declared(ROTA_KEYS)
+
+
+def catalogue_tables() -> list[Table]:
+    from collector.policy.catalogue import CATALOGUE_KEYS
+
+    return declared(CATALOGUE_KEYS)
 
 
 def helpdesk_tables() -> list[Table]:
@@ -285,6 +267,14 @@ def documents() -> list[Document]:
             rota_tables(),
         ),
         Document(
+            "Policy catalogue: `catalogue.toml`",
+            "The shipped `collector/policy/catalogue.toml` holds every key; a replacement file (the "
+            "collector's `policy.catalogue`, or `--catalogue` of the policy commands) holds only the keys it "
+            "changes and is merged over it, so required means required after that merge. Unknown keys are "
+            "refused.",
+            catalogue_tables(),
+        ),
+        Document(
             "Helpdesk: environment variables",
             "Read by the collector's helpdesk (`collector/helpdesk/settings.py`) when it starts.",
             helpdesk_tables(),
@@ -309,9 +299,8 @@ def render(docs: Iterable[Document]) -> str:
     for doc in docs:
         lines += ["", f"## {doc.title}", "", doc.intro]
         for table in doc.tables:
-            heading = (
-                table.heading if table.heading[0].isupper() or " " in table.heading else f"`{table.heading}`"
-            )
+            plain = table.heading[0].isupper() or " " in table.heading or "`" in table.heading
+            heading = table.heading if plain else f"`{table.heading}`"
             lines += ["", f"### {heading}", ""]
             if table.note:
                 lines += [table.note, ""]

@@ -3,66 +3,146 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, select, update
 
 from collector.contracts.lookup import instance_named
 from collector.storage import tables as t
 from collector.storage.database import writing
-from collector.type_words import type_words
+from prioritysupport.config_keys import (
+    BOOLEAN,
+    DATE,
+    LIST,
+    STRINGS,
+    TABLE,
+    TEXT,
+    ConfigKeyError,
+    Key,
+    Keys,
+    one_of,
+    read_table,
+)
 
 PACKAGES = ("small", "medium", "large")
 LANGUAGES = ("nl", "en")
 
 
-class Key(NamedTuple):
-    """One key of the contracts file: the parser's allowed keys come from here, and so does the reference."""
-
-    type: str
-    help: str
-    default: Any = None
-    required: bool = False
-    secret: bool = False
+def _email(value: str) -> str:
+    if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
+        raise ValueError(f"must be an e-mail address, got {value!r}")
+    return value
 
 
-# The contracts file by table: [[customer]] with its [[customer.contact]], [[customer.instance]] and
-# [[customer.contract]] tables.
-CONTRACT_FILE_KEYS: dict[str, dict[str, Key]] = {
-    "": {"customer": Key("list", "One [[customer]] table per customer.", required=True)},
-    "customer": {
-        "key": Key("str", "Stable identifier: letters, digits, '-' or '_'.", required=True),
-        "name": Key("str", "Customer name.", required=True),
-        "language": Key("str", "Language of customer-facing texts: " + ", ".join(LANGUAGES) + ".", "nl"),
-        "account_manager": Key("str", "E-mail address of the partner's account manager."),
-        "contact": Key("list", "Contact persons ([[customer.contact]]); replaced on every import.", []),
-        "instance": Key("list", "Odoo instances ([[customer.instance]]).", []),
-        "contract": Key("list", "Contracts by effective date ([[customer.contract]]).", []),
-    },
-    "customer.contact": {
-        "name": Key("str", "Full name.", required=True),
-        "email": Key("str", "E-mail address.", required=True),
-        "language": Key("str", "Language for this contact: " + ", ".join(LANGUAGES) + ".", "nl"),
-        "phone": Key("str", "Phone number."),
-    },
-    "customer.instance": {
-        "name": Key(
-            "str", "Instance name, unique within the customer (as in the agent's file).", required=True
-        ),
-        "url": Key("str", "Base URL (http:// or https://).", required=True),
-    },
-    "customer.contract": {
-        "effective_from": Key("date", "First day the contract is in force.", required=True),
-        "package": Key("str", "Package: " + ", ".join(PACKAGES) + ".", required=True),
-        "premium": Key("bool", "Premium support (extended hours, emergency line).", False),
-        "migration": Key("bool", "Migration extension.", False),
-        "integrations": Key("list", "Names of the integrations covered by the contract.", []),
-        "notify_customer_incidents": Key("bool", "Tell the customer's contacts about incidents.", True),
-        "excluded_authors": Key("list", "Module authors whose code lines do not count.", []),
-    },
+def _email_or_unset(value: str) -> str | None:
+    return _email(value) if value else None
+
+
+def _customer_key(value: str) -> str:
+    if not value or not value.replace("-", "").replace("_", "").isalnum():
+        raise ValueError(f"must be letters, digits, '-' or '_', got {value!r}")
+    return value
+
+
+def _url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return value
+
+
+def _package(value: str) -> str:
+    if value not in PACKAGES:
+        raise ValueError(f"must be one of {', '.join(PACKAGES)} (an extension needs a base)")
+    return value
+
+
+def _distinct(value: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(value)) != len(value):
+        raise ValueError("lists an integration twice")
+    return value
+
+
+def _unique(field_name: str, problem: str) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """A check on a list of tables: no two tables share `field_name`."""
+
+    def check(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        values = [table[field_name] for table in tables]
+        if len(set(values)) != len(values):
+            raise ValueError(problem)
+        return tables
+
+    return check
+
+
+def _at_least_one_customer(tables: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not tables:
+        raise ValueError("needs at least one [[customer]] table")
+    return _unique("key", "has two tables with the same key")(tables)
+
+
+_LANGUAGE = one_of(*LANGUAGES)
+
+CONTACT_KEYS: Keys = {
+    "name": Key(TEXT, "Full name.", required=True),
+    "email": Key(TEXT, "E-mail address.", required=True, check=_email),
+    "language": Key(TEXT, "Language for this contact: " + ", ".join(LANGUAGES) + ".", "nl", check=_LANGUAGE),
+    "phone": Key(TEXT, "Phone number."),
+}
+INSTANCE_KEYS: Keys = {
+    "name": Key(TEXT, "Instance name, unique within the customer (as in the agent's file).", required=True),
+    "url": Key(TEXT, "Base URL (http:// or https://).", required=True, check=_url),
+}
+CONTRACT_KEYS: Keys = {
+    "effective_from": Key(DATE, "First day the contract is in force.", required=True),
+    "package": Key(TEXT, "Package: " + ", ".join(PACKAGES) + ".", required=True, check=_package),
+    "premium": Key(BOOLEAN, "Premium support (extended hours, emergency line).", False),
+    "migration": Key(BOOLEAN, "Migration extension.", False),
+    "integrations": Key(STRINGS, "Names of the integrations covered by the contract.", [], check=_distinct),
+    "notify_customer_incidents": Key(BOOLEAN, "Tell the customer's contacts about incidents.", True),
+    "excluded_authors": Key(STRINGS, "Module authors whose code lines do not count.", []),
+}
+CUSTOMER_KEYS: Keys = {
+    "key": Key(TEXT, "Stable identifier: letters, digits, '-' or '_'.", required=True, check=_customer_key),
+    "name": Key(TEXT, "Customer name.", required=True),
+    "language": Key(
+        TEXT, "Language of customer-facing texts: " + ", ".join(LANGUAGES) + ".", "nl", check=_LANGUAGE
+    ),
+    "account_manager": Key(TEXT, "E-mail address of the partner's account manager.", check=_email_or_unset),
+    "contact": Key(
+        LIST,
+        "Contact persons ([[customer.contact]]); replaced on every import.",
+        [],
+        each=Key(TABLE, "One contact person.", keys=CONTACT_KEYS),
+    ),
+    "instance": Key(
+        LIST,
+        "Odoo instances ([[customer.instance]]).",
+        [],
+        each=Key(TABLE, "One Odoo instance.", keys=INSTANCE_KEYS),
+        check=_unique("name", "names must be unique within the customer"),
+    ),
+    "contract": Key(
+        LIST,
+        "Contracts by effective date ([[customer.contract]]).",
+        [],
+        each=Key(TABLE, "One contract.", keys=CONTRACT_KEYS),
+        check=_unique("effective_from", "has two contracts with the same effective_from"),
+    ),
+}
+# The whole contracts file: [[customer]] with its [[customer.contact]], [[customer.instance]] and
+# [[customer.contract]] tables. Parsing, defaults and the reference come from here.
+CONTRACT_FILE_KEYS: Keys = {
+    "customer": Key(
+        LIST,
+        "One [[customer]] table per customer.",
+        required=True,
+        each=Key(TABLE, "One customer.", keys=CUSTOMER_KEYS),
+        check=_at_least_one_customer,
+    ),
 }
 
 
@@ -106,134 +186,35 @@ class CustomerSpec:
     contracts: tuple[ContractSpec, ...] = field(default_factory=tuple)
 
 
-def _take(table: dict[str, Any], where: str, key: str, kind: type, *, required: bool = False) -> Any:
-    if key not in table:
-        if required:
-            raise ContractFileError(f"{where}.{key} is required")
-        return None
-    value = table[key]
-    if (kind is not bool and isinstance(value, bool)) or not isinstance(value, kind):
-        raise ContractFileError(f"{where}.{key} must be {type_words(kind)}, got {value!r}")
-    return value
-
-
-def _no_unknown(table: dict[str, Any], where: str, allowed: set[str]) -> None:
-    for key in table:
-        if key not in allowed:
-            raise ContractFileError(
-                f"{where}.{key} is not a known key; expected one of {', '.join(sorted(allowed))}"
-            )
-
-
-def _tables(value: Any, where: str) -> list[dict[str, Any]]:
-    if value is None:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        raise ContractFileError(f"{where} must be a list of tables ([[{where.rsplit('.', 1)[-1]}]] in TOML)")
-    return value
-
-
-def _strings(value: Any, where: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        raise ContractFileError(f"{where} must be a list of non-empty strings")
-    return tuple(value)
-
-
-def _language(value: Any, where: str) -> str:
-    language = value or "nl"
-    if language not in LANGUAGES:
-        raise ContractFileError(f"{where} must be one of {', '.join(LANGUAGES)}, got {language!r}")
-    return str(language)
-
-
-def _email(value: str, where: str) -> str:
-    if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
-        raise ContractFileError(f"{where} must be an e-mail address, got {value!r}")
-    return value
-
-
-def _contract(table: dict[str, Any], where: str) -> ContractSpec:
-    _no_unknown(table, where, set(CONTRACT_FILE_KEYS["customer.contract"]))
-    effective = table.get("effective_from")
-    if not isinstance(effective, date) or hasattr(effective, "hour"):
-        raise ContractFileError(f"{where}.effective_from is required and must be a date like 2026-01-01")
-    package = _take(table, where, "package", str)
-    if package not in PACKAGES:
-        raise ContractFileError(
-            f"{where}.package must be one of {', '.join(PACKAGES)} (an extension needs a base)"
-        )
-    integrations = _strings(table.get("integrations"), f"{where}.integrations")
-    if len(set(integrations)) != len(integrations):
-        raise ContractFileError(f"{where}.integrations lists an integration twice")
-    notify = _take(table, where, "notify_customer_incidents", bool)
+def _contract(values: dict[str, Any]) -> ContractSpec:
     return ContractSpec(
-        effective_from=effective,
-        package=package,
-        premium=bool(_take(table, where, "premium", bool)),
-        migration=bool(_take(table, where, "migration", bool)),
-        integrations=integrations,
-        notify_customer_incidents=True if notify is None else notify,
-        excluded_authors=_strings(table.get("excluded_authors"), f"{where}.excluded_authors"),
+        **{
+            **values,
+            "integrations": tuple(values["integrations"]),
+            "excluded_authors": tuple(values["excluded_authors"]),
+        }
     )
 
 
-def _customer(table: dict[str, Any], where: str) -> CustomerSpec:
-    _no_unknown(table, where, set(CONTRACT_FILE_KEYS["customer"]))
-    key = _take(table, where, "key", str, required=True)
-    if not key or not key.replace("-", "").replace("_", "").isalnum():
-        raise ContractFileError(f"{where}.key must be letters, digits, '-' or '_', got {key!r}")
-    manager = _take(table, where, "account_manager", str)
-    contacts = []
-    for index, raw in enumerate(_tables(table.get("contact"), f"{where}.contact")):
-        at = f"{where}.contact[{index}]"
-        _no_unknown(raw, at, set(CONTRACT_FILE_KEYS["customer.contact"]))
-        contacts.append(
-            ContactSpec(
-                name=_take(raw, at, "name", str, required=True),
-                email=_email(_take(raw, at, "email", str, required=True), f"{at}.email"),
-                language=_language(raw.get("language"), f"{at}.language"),
-                phone=_take(raw, at, "phone", str),
-            )
-        )
-    instances = []
-    for index, raw in enumerate(_tables(table.get("instance"), f"{where}.instance")):
-        at = f"{where}.instance[{index}]"
-        _no_unknown(raw, at, set(CONTRACT_FILE_KEYS["customer.instance"]))
-        url = _take(raw, at, "url", str, required=True)
-        if not url.startswith(("http://", "https://")):
-            raise ContractFileError(f"{at}.url must start with http:// or https://")
-        instances.append(InstanceSpec(name=_take(raw, at, "name", str, required=True), url=url))
-    if len({i.name for i in instances}) != len(instances):
-        raise ContractFileError(f"{where}.instance names must be unique within the customer")
-    contracts = tuple(
-        _contract(raw, f"{where}.contract[{i}]")
-        for i, raw in enumerate(_tables(table.get("contract"), f"{where}.contract"))
-    )
-    if len({c.effective_from for c in contracts}) != len(contracts):
-        raise ContractFileError(f"{where}.contract has two contracts with the same effective_from")
+def _customer(values: dict[str, Any]) -> CustomerSpec:
     return CustomerSpec(
-        key=key,
-        name=_take(table, where, "name", str, required=True),
-        language=_language(table.get("language"), f"{where}.language"),
-        account_manager=_email(manager, f"{where}.account_manager") if manager else None,
-        contacts=tuple(contacts),
-        instances=tuple(instances),
-        contracts=contracts,
+        key=values["key"],
+        name=values["name"],
+        language=values["language"],
+        account_manager=values["account_manager"],
+        contacts=tuple(ContactSpec(**contact) for contact in values["contact"]),
+        instances=tuple(InstanceSpec(**instance) for instance in values["instance"]),
+        contracts=tuple(_contract(contract) for contract in values["contract"]),
     )
 
 
 def parse_contracts(data: dict[str, Any]) -> list[CustomerSpec]:
     """Validate the whole document before anything is written (all-or-nothing)."""
-    _no_unknown(data, "file", set(CONTRACT_FILE_KEYS[""]))
-    raw_customers = _tables(data.get("customer"), "customer")
-    if not raw_customers:
-        raise ContractFileError("the file needs at least one [[customer]] table")
-    customers = [_customer(raw, f"customer[{i}]") for i, raw in enumerate(raw_customers)]
-    if len({c.key for c in customers}) != len(customers):
-        raise ContractFileError("two [[customer]] tables have the same key")
-    return customers
+    try:
+        values = read_table(data, CONTRACT_FILE_KEYS)
+    except ConfigKeyError as error:
+        raise ContractFileError(str(error)) from None
+    return [_customer(customer) for customer in values["customer"]]
 
 
 def read_contracts_file(path: Path) -> list[CustomerSpec]:

@@ -13,14 +13,30 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from collector.policy.calendars import CalendarSettings
 from collector.policy.targets import Target, parse_target
 from collector.policy.triage import Priority
+from prioritysupport.config_keys import (
+    BOOLEAN,
+    LIST,
+    NUMBER,
+    TABLE,
+    TEXT,
+    WHOLE,
+    ConfigKeyError,
+    Key,
+    Keys,
+    Kind,
+    at_least,
+    one_of,
+    problem,
+    read_table,
+)
 
 DEFAULT_CATALOGUE_PATH = Path(__file__).with_name("catalogue.toml")
 EXTENSION_NAMES = ("premium", "koppeling", "migration")
-_KIND_NAMES = {int: "a whole number", float: "a number", str: "text in quotes", list: "a list"}
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -161,179 +177,214 @@ def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any
     return merged
 
 
-class _Reader:
-    """Typed access to the TOML tree; every error names the dotted key."""
+def _zero_or_more(value: int) -> int:
+    if value < 0:
+        raise ValueError(f"must be zero or more, got {value}")
+    return value
 
-    def __init__(self, source: str) -> None:
-        self.source = source
 
-    def fail(self, key: str, problem: str) -> CatalogueError:
-        return CatalogueError(f"catalogue {self.source}: {key} {problem}")
+def _fraction(value: float) -> float:
+    if not 0 < value <= 1:
+        raise ValueError(f"must be a fraction between 0 and 1, got {value}")
+    return value
 
-    def table(self, data: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any]:
-        value = data.get(name)
-        if not isinstance(value, Mapping):
-            raise self.fail(key, "is missing or not a table: add it (see the shipped catalogue.toml)")
-        return value
 
-    def value(self, data: Mapping[str, Any], key: str, name: str, kind: type) -> Any:
-        if name not in data:
-            raise self.fail(key, "is missing: add it (see the shipped catalogue.toml)")
-        value = data[name]
-        # bool is an int in Python; a price of `true` is still wrong.
-        if not isinstance(value, kind) or (kind in (int, float) and isinstance(value, bool)):
-            if kind is float and isinstance(value, int) and not isinstance(value, bool):
-                return float(value)
-            raise self.fail(key, f"must be {_KIND_NAMES.get(kind, kind.__name__)}, not {value!r}")
-        return value
+def _hours_of_a_day(value: float) -> float:
+    if not 0 < value <= 24:
+        raise ValueError(f"must be between 0 and 24, got {value}")
+    return value
 
-    def non_negative_int(self, data: Mapping[str, Any], key: str, name: str) -> int:
-        value: int = self.value(data, key, name, int)
-        if value < 0:
-            raise self.fail(key, f"must be zero or more, not {value}")
-        return value
 
-    def fraction(self, data: Mapping[str, Any], key: str, name: str) -> float:
-        value: float = self.value(data, key, name, float)
-        if not 0 < value <= 1:
-            raise self.fail(key, f"must be a fraction between 0 and 1, not {value}")
-        return value
+def _clock_time(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"must be a time like '09:00', got {text!r}") from None
 
-    def clock_time(self, data: Mapping[str, Any], key: str, name: str) -> time:
-        text: str = self.value(data, key, name, str)
+
+def _weekdays(names: list[Any]) -> frozenset[int]:
+    days: set[int] = set()
+    for day in names:
+        if not isinstance(day, str) or day.lower()[:3] not in _WEEKDAY_NAMES:
+            raise ValueError(f"has {day!r}: use mon, tue, wed, thu, fri, sat, sun")
+        days.add(_WEEKDAY_NAMES.index(day.lower()[:3]))
+    return frozenset(days)
+
+
+def _closed_days(items: list[Any]) -> tuple[date, ...]:
+    closed: set[date] = set()
+    for item in items:
         try:
-            return time.fromisoformat(text)
+            closed.add(item if isinstance(item, date) else date.fromisoformat(str(item)))
         except ValueError:
-            raise self.fail(key, f"must be a time like '09:00', not {text!r}") from None
+            raise ValueError(f"has {item!r}: write dates like '2026-12-24'") from None
+    return tuple(sorted(closed))
+
+
+def _time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (KeyError, ValueError):
+        raise ValueError(f"{name!r} is not a known time zone (like Europe/Amsterdam)") from None
+    return name
+
+
+def _target(text: str) -> Target:
+    return parse_target(text)  # its ValueError already says what to write
+
+
+def _some_packages(table: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    if not table:
+        raise ValueError("must hold at least one package")
+    return table
+
+
+def _required(kind: Kind, help_text: str, **options: Any) -> Key:
+    return Key(kind, help_text, required=True, **options)
+
+
+_EUR = _required(WHOLE, "Price per month in euro.", check=_zero_or_more)
+PACKAGE_KEYS: Keys = {
+    "label": _required(TEXT, "Name on quotes and pages."),
+    "monthly_eur": _EUR,
+    "max_users": _required(WHOLE, "Most users the package covers (inclusive).", check=_zero_or_more),
+    "max_custom_lines": _required(
+        WHOLE, "Most custom code lines it covers (inclusive).", check=_zero_or_more
+    ),
+}
+EXTENSION_KEYS: Keys = {"label": _required(TEXT, "Name on quotes and pages."), "monthly_eur": _EUR}
+LIMIT_KEYS: Keys = {
+    "near_fraction": _required(NUMBER, "Share of a limit at which usage is near it.", check=_fraction),
+    "leave_near_fraction": _required(NUMBER, "Share under which usage leaves 'near'.", check=_fraction),
+    "over_reminder_days": _required(WHOLE, "Days between reminders while over a limit.", check=at_least(1)),
+}
+TARGET_KEYS: Keys = {
+    column: _required(TEXT, f"{label}: 'N hours', 'N working days' or 'by agreement'.", check=_target)
+    for column, label in (
+        ("response", "Response target"),
+        ("resolution", "Resolution target"),
+        ("premium_response", "Response target with premium"),
+        ("premium_resolution", "Resolution target with premium"),
+    )
+}
+SLA_KEYS: Keys = {
+    "working_day_hours": _required(NUMBER, "Hours in one working day.", check=_hours_of_a_day),
+    "prebreach_fraction": _required(NUMBER, "Share of a response target before a warning.", check=_fraction),
+    "targets": _required(
+        TABLE,
+        "Targets per priority.",
+        keys={
+            p.value: _required(TABLE, f"Targets of priority {p.value}.", keys=TARGET_KEYS) for p in Priority
+        },
+    ),
+}
+CALENDAR_KEYS: Keys = {
+    "opens": _required(TEXT, "Opening time, like '09:00'.", check=_clock_time),
+    "closes": _required(TEXT, "Closing time, after opens.", check=_clock_time),
+    "weekdays": _required(LIST, "Open weekdays: mon ... sun.", check=_weekdays),
+    "public_holidays": Key(BOOLEAN, "Closed on public holidays.", True),
+    "good_friday_off": Key(BOOLEAN, "Closed on Good Friday.", False),
+    "liberation_day": Key(
+        TEXT, "Liberation Day closed: lustrum or yearly.", "lustrum", check=one_of("lustrum", "yearly")
+    ),
+    "extra_closed_days": Key(LIST, "Further closed dates, like '2026-12-24'.", [], check=_closed_days),
+}
+# The catalogue file, merged over the shipped one before it is read: every key is required there.
+CATALOGUE_KEYS: Keys = {
+    "currency": _required(TEXT, "Currency of the prices."),
+    "packages": _required(
+        TABLE,
+        "Base packages by name.",
+        each=_required(TABLE, "One package.", keys=PACKAGE_KEYS),
+        entry="package",
+        check=_some_packages,
+    ),
+    "extensions": _required(
+        TABLE,
+        "Extensions, each only with a base package.",
+        keys={
+            name: _required(TABLE, f"The {name} extension.", keys=EXTENSION_KEYS) for name in EXTENSION_NAMES
+        },
+    ),
+    "limits": _required(TABLE, "Warning states per limit.", keys=LIMIT_KEYS),
+    "sla": _required(TABLE, "SLA targets.", keys=SLA_KEYS),
+    "calendar": _required(
+        TABLE,
+        "Support and premium calendars.",
+        keys={
+            "timezone": _required(TEXT, "Time zone of the calendars.", check=_time_zone),
+            "holiday_country": _required(TEXT, "Country whose public holidays count."),
+            "support": _required(TABLE, "The support calendar.", keys=CALENDAR_KEYS),
+            "premium": _required(TABLE, "The premium calendar.", keys=CALENDAR_KEYS),
+        },
+    ),
+}
 
 
 def parse_catalogue(data: Mapping[str, Any], source: str = "<data>") -> Catalogue:
     """Build and validate a catalogue from its TOML tree."""
-    r = _Reader(source)
-    packages = _packages(r, r.table(data, "packages", "packages"))
-    extensions_table = r.table(data, "extensions", "extensions")
-    extensions: dict[str, Extension] = {}
-    for name in EXTENSION_NAMES:
-        entry = r.table(extensions_table, f"extensions.{name}", name)
-        extensions[name] = Extension(
-            name,
-            r.value(entry, f"extensions.{name}.label", "label", str),
-            r.non_negative_int(entry, f"extensions.{name}.monthly_eur", "monthly_eur"),
-        )
-    limits_table = r.table(data, "limits", "limits")
-    limits = LimitSettings(
-        r.fraction(limits_table, "limits.near_fraction", "near_fraction"),
-        r.fraction(limits_table, "limits.leave_near_fraction", "leave_near_fraction"),
-        r.non_negative_int(limits_table, "limits.over_reminder_days", "over_reminder_days"),
-    )
+    try:
+        values = read_table(data, CATALOGUE_KEYS)
+        return _catalogue(values, source)
+    except ConfigKeyError as error:
+        raise CatalogueError(f"catalogue {source}: {error}") from None
+
+
+def _catalogue(values: dict[str, Any], source: str) -> Catalogue:
+    """The checked values as a catalogue, after the checks that compare keys."""
+    limits = LimitSettings(**values["limits"])
     if limits.leave_near_fraction > limits.near_fraction:
-        raise r.fail("limits.leave_near_fraction", "must not be above limits.near_fraction")
-    if limits.over_reminder_days == 0:
-        raise r.fail("limits.over_reminder_days", "must be at least 1")
-    sla = r.table(data, "sla", "sla")
-    working_day_hours: float = r.value(sla, "sla.working_day_hours", "working_day_hours", float)
-    if not 0 < working_day_hours <= 24:
-        raise r.fail("sla.working_day_hours", f"must be between 0 and 24, not {working_day_hours}")
-    calendar = r.table(data, "calendar", "calendar")
+        raise problem("limits.leave_near_fraction", "must not be above limits.near_fraction")
+    sla = values["sla"]
+    calendar = values["calendar"]
     return Catalogue(
-        packages=packages,
-        extensions=extensions,
+        packages=_packages(values["packages"]),
+        extensions={
+            name: Extension(name, entry["label"], entry["monthly_eur"])
+            for name, entry in values["extensions"].items()
+        },
         limits=limits,
-        sla_targets=_sla_targets(r, r.table(sla, "sla.targets", "targets")),
-        working_day=timedelta(hours=working_day_hours),
-        prebreach_fraction=r.fraction(sla, "sla.prebreach_fraction", "prebreach_fraction"),
-        support_calendar=_calendar(r, calendar, "support"),
-        premium_calendar=_calendar(r, calendar, "premium"),
-        currency=r.value(data, "currency", "currency", str),
+        sla_targets=_sla_targets(sla["targets"]),
+        working_day=timedelta(hours=sla["working_day_hours"]),
+        prebreach_fraction=sla["prebreach_fraction"],
+        support_calendar=_calendar(calendar, "support"),
+        premium_calendar=_calendar(calendar, "premium"),
+        currency=values["currency"],
         source=source,
     )
 
 
-def _packages(r: _Reader, table: Mapping[str, Any]) -> tuple[Package, ...]:
-    packages = []
-    for name, entry in table.items():
-        key = f"packages.{name}"
-        if not isinstance(entry, Mapping):
-            raise r.fail(key, "must be a table with label, monthly_eur, max_users and max_custom_lines")
-        packages.append(
-            Package(
-                name,
-                r.value(entry, f"{key}.label", "label", str),
-                r.non_negative_int(entry, f"{key}.monthly_eur", "monthly_eur"),
-                r.non_negative_int(entry, f"{key}.max_users", "max_users"),
-                r.non_negative_int(entry, f"{key}.max_custom_lines", "max_custom_lines"),
-            )
-        )
-    if not packages:
-        raise r.fail("packages", "must hold at least one package")
+def _packages(table: dict[str, dict[str, Any]]) -> tuple[Package, ...]:
+    packages = [Package(name, **entry) for name, entry in table.items()]
     # Advice picks the smallest package that fits, so order by limits and price.
     return tuple(sorted(packages, key=lambda p: (p.max_users, p.max_custom_lines, p.monthly_eur)))
 
 
-def _sla_targets(r: _Reader, table: Mapping[str, Any]) -> dict[Priority, PriorityTargets]:
+def _sla_targets(table: dict[str, dict[str, Target]]) -> dict[Priority, PriorityTargets]:
     targets: dict[Priority, PriorityTargets] = {}
     for priority in Priority:
-        key = f"sla.targets.{priority.value}"
-        entry = r.table(table, key, priority.value)
-        parsed: list[Target] = []
-        for column in ("response", "resolution", "premium_response", "premium_resolution"):
-            text: str = r.value(entry, f"{key}.{column}", column, str)
-            try:
-                parsed.append(parse_target(text))
-            except ValueError as error:
-                raise r.fail(f"{key}.{column}", str(error)) from None
-        if parsed[0].by_agreement or parsed[2].by_agreement:
-            raise r.fail(key, "needs a response target in hours or working days, not 'by agreement'")
-        targets[priority] = PriorityTargets(*parsed)
+        entry = PriorityTargets(**table[priority.value])
+        if entry.response.by_agreement or entry.premium_response.by_agreement:
+            raise problem(
+                f"sla.targets.{priority.value}",
+                "needs a response target in hours or working days, not 'by agreement'",
+            )
+        targets[priority] = entry
     return targets
 
 
-def _calendar(r: _Reader, table: Mapping[str, Any], name: str) -> CalendarSettings:
-    key = f"calendar.{name}"
-    entry = r.table(table, key, name)
-    weekdays: list[Any] = r.value(entry, f"{key}.weekdays", "weekdays", list)
-    days: set[int] = set()
-    for day in weekdays:
-        if not isinstance(day, str) or day.lower()[:3] not in _WEEKDAY_NAMES:
-            raise r.fail(f"{key}.weekdays", f"has {day!r}: use mon, tue, wed, thu, fri, sat, sun")
-        days.add(_WEEKDAY_NAMES.index(day.lower()[:3]))
-    extra: list[Any] = entry.get("extra_closed_days", [])
-    if not isinstance(extra, list):
-        raise r.fail(f"{key}.extra_closed_days", "must be a list of dates like '2026-12-24'")
-    closed: list[date] = []
-    for item in extra:
-        try:
-            closed.append(item if isinstance(item, date) else date.fromisoformat(str(item)))
-        except ValueError:
-            raise r.fail(f"{key}.extra_closed_days", f"has {item!r}: write dates like '2026-12-24'") from None
-    liberation = entry.get("liberation_day", "lustrum")
-    if liberation not in ("lustrum", "yearly"):
-        raise r.fail(f"{key}.liberation_day", f"must be 'lustrum' or 'yearly', not {liberation!r}")
-    good_friday = entry.get("good_friday_off", False)
-    public = entry.get("public_holidays", True)
-    for flag, value in (("good_friday_off", good_friday), ("public_holidays", public)):
-        if not isinstance(value, bool):
-            raise r.fail(f"{key}.{flag}", f"must be true or false, not {value!r}")
-    timezone: str = r.value(table, "calendar.timezone", "timezone", str)
-    try:
-        from zoneinfo import ZoneInfo
-
-        ZoneInfo(timezone)
-    except (KeyError, ValueError):
-        problem = f"{timezone!r} is not a known time zone (like Europe/Amsterdam)"
-        raise r.fail("calendar.timezone", problem) from None
-    opens = r.clock_time(entry, f"{key}.opens", "opens")
-    closes = r.clock_time(entry, f"{key}.closes", "closes")
-    if closes <= opens:
-        raise r.fail(f"{key}.closes", f"must be after {key}.opens")
+def _calendar(table: dict[str, Any], name: str) -> CalendarSettings:
+    entry = table[name]
+    if entry["closes"] <= entry["opens"]:
+        raise problem(f"calendar.{name}.closes", f"must be after calendar.{name}.opens")
     return CalendarSettings(
-        good_friday_off=good_friday,
-        liberation_day=liberation,
-        extra_closed_days=tuple(sorted(set(closed))),
-        timezone=timezone,
-        opens=opens,
-        closes=closes,
-        weekdays=frozenset(days),
-        public_holidays=public,
-        holiday_country=r.value(table, "calendar.holiday_country", "holiday_country", str),
+        good_friday_off=entry["good_friday_off"],
+        liberation_day=entry["liberation_day"],
+        extra_closed_days=entry["extra_closed_days"],
+        timezone=table["timezone"],
+        opens=entry["opens"],
+        closes=entry["closes"],
+        weekdays=entry["weekdays"],
+        public_holidays=entry["public_holidays"],
+        holiday_country=table["holiday_country"],
     )

@@ -20,13 +20,30 @@ Everything is checked before any rule is used; an error names the key (`routing.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from collector.routing.rules import Chain, Rule
+from prioritysupport.config_keys import (
+    BOOLEAN,
+    LIST,
+    STRINGS,
+    TABLE,
+    TEXT,
+    WHOLE,
+    ConfigKeyError,
+    Key,
+    Keys,
+    Kind,
+    at_least,
+    non_empty,
+    one_of,
+    read_value,
+)
+
+if TYPE_CHECKING:
+    from collector.routing.rules import Chain, Rule
 
 CALENDARS = ("any", "support", "premium")
 PRIORITIES = ("A", "B", "C", "D")
-RULE_KEYS = {"name", "match", "kind", "recipients", "calendar", "continue", "escalation"}
 Scalar = str | bool | int
 
 
@@ -34,91 +51,101 @@ class RoutingConfigError(ValueError):
     """A routing rule that cannot be used; the message names the key."""
 
 
-def parse_rules(raw: object, where: str = "routing.rules") -> tuple[Rule, ...]:
-    if not isinstance(raw, list) or not raw or not all(isinstance(item, dict) for item in raw):
-        raise RoutingConfigError(f"{where} must be a non-empty list of tables ([[{where}]] in TOML)")
-    rules = tuple(_rule(item, f"{where}[{index}]") for index, item in enumerate(raw))
-    names = [rule.name for rule in rules]
-    duplicates = sorted({name for name in names if names.count(name) > 1})
-    if duplicates:
-        raise RoutingConfigError(f"{where}: rule names must be unique; repeated: {', '.join(duplicates)}")
-    return rules
+def _match_value(value: object) -> Any:
+    if isinstance(value, list):
+        if not value or not all(isinstance(item, Scalar) for item in value):
+            raise ValueError("must list strings, numbers or booleans")
+        return tuple(value)
+    if not isinstance(value, Scalar):
+        raise ValueError("must be a string, number, boolean or a list of them")
+    return value
 
 
-def _rule(table: dict[str, Any], where: str) -> Rule:
-    unknown = sorted(set(table) - RULE_KEYS)
-    if unknown:
-        raise RoutingConfigError(
-            f"unknown key {where}.{unknown[0]}; expected one of {', '.join(sorted(RULE_KEYS))}"
-        )
-    name = _text(table.get("name"), f"{where}.name")
-    kind = _text(table.get("kind"), f"{where}.kind")
-    recipients = _texts(table.get("recipients"), f"{where}.recipients")
-    calendar = table.get("calendar", "any")
-    if calendar not in CALENDARS:
-        raise RoutingConfigError(f"{where}.calendar must be one of {', '.join(CALENDARS)}, got {calendar!r}")
-    proceed = table.get("continue", False)
-    if not isinstance(proceed, bool):
-        raise RoutingConfigError(f"{where}.continue must be true or false, got {proceed!r}")
+def _priorities(chains: dict[str, Any]) -> dict[str, Any]:
+    wrong = [priority for priority in chains if priority not in PRIORITIES]
+    if wrong:
+        raise ValueError(f"keys are priorities {', '.join(PRIORITIES)}, got {wrong[0]!r}")
+    return chains
+
+
+MATCH_VALUE = Kind(
+    "value", "a string, number, boolean or a list of them", (str, int, bool, list), _match_value
+)
+
+ESCALATION_STEP_KEYS: Keys = {
+    "after_minutes": Key(WHOLE, "Minutes after the previous send.", required=True, check=at_least(1)),
+    "recipients": Key(STRINGS, "Recipient tags of this step.", required=True, check=non_empty),
+}
+
+# The keys of one [[routing.rules]] table; collector/config.py declares the list, the reference shows both.
+RULE_KEYS: Keys = {
+    "name": Key(TEXT, "Unique name of the rule.", required=True, check=non_empty),
+    "match": Key(
+        TABLE,
+        "Event fields and the value (or list of values) each must have.",
+        {},
+        each=Key(MATCH_VALUE, "A value or a list of values."),
+    ),
+    "kind": Key(TEXT, "Kind of notification, e.g. page or mail.", required=True, check=non_empty),
+    "recipients": Key(
+        STRINGS, "Recipient tags, e.g. oncall-primary or support-team.", required=True, check=non_empty
+    ),
+    "calendar": Key(
+        TEXT, "any, support or premium: held until that calendar opens.", "any", check=one_of(*CALENDARS)
+    ),
+    "continue": Key(BOOLEAN, "true: later rules may match the same event too.", False),
+    "escalation": Key(
+        TABLE,
+        "Per priority: steps { after_minutes, recipients } until acknowledged.",
+        {},
+        each=Key(LIST, "Steps of one priority.", each=Key(TABLE, "One step.", keys=ESCALATION_STEP_KEYS)),
+        check=_priorities,
+        entry="priority",
+    ),
+}
+
+
+def _rule(table: dict[str, Any]) -> Rule:
+    from collector.routing.rules import Rule
+
+    chains: dict[str, Chain] = {
+        priority: tuple((step["after_minutes"], step["recipients"]) for step in steps)
+        for priority, steps in table["escalation"].items()
+    }
     return Rule(
-        name=name,
-        match=_match(table.get("match", {}), f"{where}.match"),
-        kind=kind,
-        recipients=recipients,
-        calendar=calendar,
-        escalation=_escalation(table.get("escalation", {}), f"{where}.escalation"),
-        continue_matching=proceed,
+        name=table["name"],
+        match=table["match"],
+        kind=table["kind"],
+        recipients=table["recipients"],
+        calendar=table["calendar"],
+        escalation=chains,
+        continue_matching=table["continue"],
     )
 
 
-def _text(value: object, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RoutingConfigError(f"{where} must be a non-empty string, got {value!r}")
-    return value.strip()
+def rules_from_tables(tables: list[dict[str, Any]]) -> tuple[Rule, ...]:
+    """The checked [[routing.rules]] tables as rules; names must be unique."""
+    if not tables:
+        raise ValueError("must be a non-empty list of tables ([[routing.rules]] in TOML)")
+    names = [table["name"] for table in tables]
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise ValueError(f"must have unique rule names; repeated: {', '.join(duplicates)}")
+    return tuple(_rule(table) for table in tables)
 
 
-def _texts(value: object, where: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise RoutingConfigError(f"{where} must be a non-empty list of strings, got {value!r}")
-    return tuple(_text(item, f"{where}[{index}]") for index, item in enumerate(value))
+RULES = Key(
+    LIST,
+    "Notification routing rules ([[routing.rules]]); given, they replace the built-in rules.",
+    each=Key(TABLE, "One rule, tried in order.", keys=RULE_KEYS),
+    check=rules_from_tables,
+)
 
 
-def _match(value: object, where: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise RoutingConfigError(f"{where} must be a table of field = value (or a list of values)")
-    match: dict[str, Any] = {}
-    for key, wanted in value.items():
-        if isinstance(wanted, list):
-            if not wanted or not all(isinstance(item, Scalar) for item in wanted):
-                raise RoutingConfigError(f"{where}.{key} must list strings, numbers or booleans")
-            match[key] = tuple(wanted)
-        elif isinstance(wanted, Scalar):
-            match[key] = wanted
-        else:
-            raise RoutingConfigError(f"{where}.{key} must be a string, number, boolean or a list of them")
-    return match
-
-
-def _escalation(value: object, where: str) -> dict[str, Chain]:
-    if not isinstance(value, dict):
-        raise RoutingConfigError(f"{where} must be a table by priority (A = [...])")
-    chains: dict[str, Chain] = {}
-    for priority, steps in value.items():
-        at = f"{where}.{priority}"
-        if priority not in PRIORITIES:
-            raise RoutingConfigError(f"{where} keys are priorities {', '.join(PRIORITIES)}, got {priority!r}")
-        if not isinstance(steps, list) or not all(isinstance(step, dict) for step in steps):
-            raise RoutingConfigError(f"{at} must be a list of {{ after_minutes = ..., recipients = [...] }}")
-        chain = []
-        for index, step in enumerate(steps):
-            unknown = sorted(set(step) - {"after_minutes", "recipients"})
-            if unknown:
-                raise RoutingConfigError(
-                    f"unknown key {at}[{index}].{unknown[0]}; use after_minutes, recipients"
-                )
-            minutes = step.get("after_minutes")
-            if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
-                raise RoutingConfigError(f"{at}[{index}].after_minutes must be a whole number of at least 1")
-            chain.append((minutes, _texts(step.get("recipients"), f"{at}[{index}].recipients")))
-        chains[priority] = tuple(chain)
-    return chains
+def parse_rules(raw: object, where: str = "routing.rules") -> tuple[Rule, ...]:
+    """Rules from a decoded TOML list, everything checked before any rule is used."""
+    try:
+        rules: tuple[Rule, ...] = read_value(raw, RULES, where)
+    except ConfigKeyError as error:
+        raise RoutingConfigError(str(error)) from None
+    return rules

@@ -16,13 +16,25 @@ import pytest
 
 from agent.config import _INTEGRATION_OPTIONS, SETTINGS, _Reader, parse_config
 from alerts.oncall import ROTA_KEYS, parse_rota
-from collector.config import _SECTIONS, ROUTING_RULE_HELP, SECTION_MODELS
+from collector.config import COLLECTOR_KEYS
 from collector.config import parse_config as parse_collector_config
 from collector.contracts.book import CONTRACT_FILE_KEYS, ContractFileError, parse_contracts
 from collector.helpdesk.settings import HelpdeskSettings, env_variable
+from collector.policy.catalogue import CATALOGUE_KEYS, DEFAULT_CATALOGUE_PATH
 from collector.routing.rule_config import RULE_KEYS
+from prioritysupport.config_keys import Keys, declared_tables
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "deploy" / "examples"
+
+
+def _tables(keys: Keys) -> dict[str, Keys]:
+    """The declared tables of a file by dotted path: "", "customer.contact", "people.<id>", ..."""
+    return {table.path: table.keys for table in declared_tables(keys)}
+
+
+CONTRACT_TABLES = _tables(CONTRACT_FILE_KEYS)
+ROTA_TABLES = _tables(ROTA_KEYS)
+SECTIONS = {name: dict(key.keys or {}) for name, key in COLLECTOR_KEYS.items()}
 
 
 def _example(name: str) -> dict[str, Any]:
@@ -143,20 +155,17 @@ def test_the_agent_reader_refuses_to_read_an_undocumented_key() -> None:
 # -- collector -------------------------------------------------------------------------------------
 
 
-def test_every_collector_key_has_a_documented_field() -> None:
-    for section, spec in _SECTIONS.items():
-        model, renamed = SECTION_MODELS[section]
-        by_name = {field.name: field for field in fields(model)}
-        for key in spec:
-            field = by_name[renamed.get(key, key)]
-            assert field.metadata["help"], f"{section}.{key}"
-    assert set(ROUTING_RULE_HELP) == RULE_KEYS
+@pytest.mark.parametrize("keys", [COLLECTOR_KEYS, CONTRACT_FILE_KEYS, ROTA_KEYS, CATALOGUE_KEYS])
+def test_every_declared_key_has_help(keys: Keys) -> None:
+    for table in declared_tables(keys):
+        for name, key in table.keys.items():
+            assert key.help.strip(), f"{table.path}.{name}"
 
 
 def test_every_key_of_the_collector_example_is_documented() -> None:
     data = _example("collector.toml")
     for section, table in data.items():
-        assert set(table) <= set(_SECTIONS[section]), section
+        assert set(table) <= set(SECTIONS[section]), section
 
 
 def test_the_collector_accepts_every_documented_key(tmp_path: Path) -> None:
@@ -183,9 +192,9 @@ def test_the_collector_accepts_every_documented_key(tmp_path: Path) -> None:
     }  # fmt: skip
     (tmp_path / "catalogue.toml").write_text("[limits]\nover_reminder_days = 14\n", encoding="utf-8")
     assert {section: set(table) for section, table in values.items()} == {
-        section: set(spec) for section, spec in _SECTIONS.items()
+        section: set(keys) for section, keys in SECTIONS.items()
     }
-    assert set(values["routing"]["rules"][0]) == set(ROUTING_RULE_HELP)
+    assert set(values["routing"]["rules"][0]) == set(RULE_KEYS)
     config = parse_collector_config(values, tmp_path)
     assert config.routing_rules is not None and config.server.port == 8481
     assert config.policy.catalogue == tmp_path / "catalogue.toml"
@@ -196,12 +205,12 @@ def test_the_collector_accepts_every_documented_key(tmp_path: Path) -> None:
 
 def test_every_key_of_the_contracts_example_is_documented() -> None:
     data = _example("contracts.toml")
-    assert set(data) <= set(CONTRACT_FILE_KEYS[""])
+    assert set(data) <= set(CONTRACT_TABLES[""])
     for customer in data["customer"]:
-        assert set(customer) <= set(CONTRACT_FILE_KEYS["customer"])
+        assert set(customer) <= set(CONTRACT_TABLES["customer"])
         for child in ("contact", "instance", "contract"):
             for table in customer.get(child, []):
-                assert set(table) <= set(CONTRACT_FILE_KEYS[f"customer.{child}"]), child
+                assert set(table) <= set(CONTRACT_TABLES[f"customer.{child}"]), child
 
 
 def test_the_contracts_loader_accepts_exactly_the_documented_keys() -> None:
@@ -212,11 +221,11 @@ def test_the_contracts_loader_accepts_exactly_the_documented_keys() -> None:
                               "premium": True, "migration": True, "integrations": ["edi"],
                               "notify_customer_incidents": False,
                               "excluded_authors": ["Odoo S.A."]}]}  # fmt: skip
-    assert set(customer) == set(CONTRACT_FILE_KEYS["customer"])
+    assert set(customer) == set(CONTRACT_TABLES["customer"])
     for child in ("contact", "instance", "contract"):
-        assert set(customer[child][0]) == set(CONTRACT_FILE_KEYS[f"customer.{child}"])
+        assert set(customer[child][0]) == set(CONTRACT_TABLES[f"customer.{child}"])
     assert parse_contracts({"customer": [customer]})[0].contracts[0].premium is True
-    with pytest.raises(ContractFileError, match="not a known key"):
+    with pytest.raises(ContractFileError, match="unknown key"):
         parse_contracts({"customer": [{**customer, "colour": "red"}]})
 
 
@@ -230,13 +239,28 @@ def _rota_keys(data: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def test_every_key_of_the_rota_example_is_documented_and_the_defaults_are_the_tables() -> None:
-    documented = {(section, key) for section, table in ROTA_KEYS.items() for key in table}
+    documented = {(section, key) for section, table in ROTA_TABLES.items() for key in table}
     data = _example("oncall.toml")
     assert _rota_keys(data) <= documented
     minimal = {"people": {"a": {"name": "A"}}, "rotations": [{"tag": "oncall-primary", "members": ["a"]}]}
     rota = parse_rota(minimal)
-    assert rota.timezone.key == ROTA_KEYS[""]["timezone"].default
-    assert rota.rotations[0].start == ROTA_KEYS["rotations"]["start"].default
+    assert rota.timezone.key == ROTA_TABLES[""]["timezone"].default
+    assert rota.rotations[0].start == ROTA_TABLES["rotations"]["start"].default
+
+
+# -- catalogue -------------------------------------------------------------------------------------
+
+
+def test_the_shipped_catalogue_sets_every_required_key_and_nothing_undeclared() -> None:
+    shipped = tomllib.loads(DEFAULT_CATALOGUE_PATH.read_text(encoding="utf-8"))
+    for table in declared_tables(CATALOGUE_KEYS):
+        if "<" in table.path:
+            continue
+        node: Any = shipped
+        for part in filter(None, table.path.split(".")):
+            node = node[part]
+        assert set(node) <= set(table.keys), table.path
+        assert {name for name, key in table.keys.items() if key.required} <= set(node), table.path
 
 
 # -- helpdesk --------------------------------------------------------------------------------------
