@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,7 +115,22 @@ class MonitoringSettings:
 
 @dataclass(frozen=True)
 class RetentionSettings:
-    raw_report_days: int = field(default=30, metadata=_help("Days that raw agent reports are kept."))
+    raw_report_hours: int = field(
+        default=24, metadata=_help("Hours that raw agent reports are kept (compressed, for debugging).")
+    )
+    raw_report_days: int | None = field(
+        default=None, metadata=_help("Older setting in days; when given it replaces raw_report_hours.")
+    )
+    prune_every_minutes: int = field(
+        default=10, metadata=_help("Minutes between the collector's own pruning rounds (0: only by command).")
+    )
+    prune_batch_rows: int = field(default=2000, metadata=_help("Raw reports deleted per transaction."))
+    prune_pause_ms: int = field(default=50, metadata=_help("Pause between two pruning transactions."))
+
+    def raw_report_age(self) -> timedelta:
+        if self.raw_report_days is not None:
+            return timedelta(days=self.raw_report_days)
+        return timedelta(hours=self.raw_report_hours)
 
 
 @dataclass(frozen=True)
@@ -219,7 +234,13 @@ _SECTIONS: dict[str, dict[str, type | tuple[type, ...]]] = {
         "watchdog_minutes": int,
         "backup_glob": str,
     },
-    "retention": {"raw_report_days": int},
+    "retention": {
+        "raw_report_hours": int,
+        "raw_report_days": int,
+        "prune_every_minutes": int,
+        "prune_batch_rows": int,
+        "prune_pause_ms": int,
+    },
     "routing": {"rules": list},
     "notifications": {
         "apprise_config": str,
@@ -333,6 +354,10 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
             "monitoring.silent_intervals and monitoring.agent_interval_seconds must be at least 1"
         )
     retention = RetentionSettings(**data.get("retention", {}))
+    if retention.raw_report_age() < timedelta(hours=1) or retention.prune_batch_rows < 1:
+        raise ConfigError(
+            "retention.raw_report_hours must be at least 1 and retention.prune_batch_rows at least 1"
+        )
     notifications_raw = dict(data.get("notifications", {}))
     for key in ("apprise_config", "rota"):
         if key in notifications_raw and not Path(notifications_raw[key]).is_absolute():

@@ -38,7 +38,7 @@ def prune_reports(
     batch: int | None = None,
     *,
     pace: PrunePace | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], object] = time.sleep,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """Delete raw reports received before `older_than`; returns how many were deleted."""
@@ -108,7 +108,7 @@ def give_back_space(
     engine: Engine,
     pace: PrunePace | None = None,
     *,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], object] = time.sleep,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> int:
     """SQLite with auto_vacuum=INCREMENTAL: free pages back to the file system, a step at a time.
