@@ -38,7 +38,8 @@ def _tune_sqlite(engine: Engine, *, autocheckpoint: bool) -> None:
         cursor = dbapi_connection.cursor()
         # Before the first table: freed pages can go back to the file system (retention.give_back_space).
         # An older file keeps its mode until migrate() runs VACUUM once (see ensure_incremental_vacuum).
-        cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        if cursor.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new file (the pragma locks others)
+            cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
