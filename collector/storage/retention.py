@@ -118,17 +118,18 @@ def give_back_space(
     pace = pace or PrunePace()
     given = 0
     while not should_stop():
-        with writing(engine).begin() as conn:
+        with engine.connect() as conn:
             free = int(conn.exec_driver_sql("PRAGMA freelist_count").scalar_one())
             if free == 0 or conn.exec_driver_sql("PRAGMA auto_vacuum").scalar_one() != 2:
                 return given
-            step = min(free, pace.vacuum_pages)
-            # Each step of the statement frees one page: fetch to the end, or only the first is freed.
-            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(f"PRAGMA incremental_vacuum({int(step)})").fetchall()
-            finally:
-                cursor.close()
+        step = min(free, pace.vacuum_pages)
+        raw = engine.raw_connection()
+        try:
+            # executescript runs the statement to the end (one step of a plain execute frees one page),
+            # in its own short write transaction.
+            raw.driver_connection.executescript(f"PRAGMA incremental_vacuum({int(step)});")  # type: ignore[union-attr]
+        finally:
+            raw.close()
         given += step
         sleep(pace.pause_seconds)
     return given
