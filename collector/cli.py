@@ -210,19 +210,31 @@ def enroll_agent_command(
 @collector_app.command("prune")
 def prune_command(
     config: ConfigOption = None,
-    days: Annotated[int | None, typer.Option(help="override retention.raw_report_days")] = None,
+    hours: Annotated[int | None, typer.Option(help="override retention.raw_report_hours")] = None,
+    days: Annotated[int | None, typer.Option(help="override retention (in days)")] = None,
 ) -> None:
-    """Delete raw reports older than the retention period (conditions, flips and tickets are kept)."""
+    """Delete raw reports older than the retention period in small batches (ingest keeps running);
+    conditions, flips, tickets and the counts history are kept. SQLite gives the space back."""
     from collector.clock_setup import clock_from_settings
-    from collector.storage.retention import prune_reports
+    from collector.storage.retention import PrunePace, prune_reports
 
     settings = _config(config)
     engine = _engine(settings)
-    keep = days if days is not None else settings.retention.raw_report_days
-    if keep < 1:
-        _fail("--days must be at least 1", 2)
-    deleted = prune_reports(engine, clock_from_settings(settings.clock).now() - timedelta(days=keep))
-    typer.echo(f"deleted {deleted} raw report(s) older than {keep} day(s)")
+    keep = settings.retention.raw_report_age()
+    if hours is not None:
+        keep = timedelta(hours=hours)
+    if days is not None:
+        keep = timedelta(days=days)
+    if keep < timedelta(hours=1):
+        _fail("--hours must be at least 1 (or --days at least 1)", 2)
+    pace = PrunePace(settings.retention.prune_batch_rows, settings.retention.prune_pause_ms / 1000)
+    deleted = prune_reports(engine, clock_from_settings(settings.clock).now() - keep, pace=pace)
+    typer.echo(f"deleted {deleted} raw report(s) older than {_age(keep)}")
+
+
+def _age(keep: timedelta) -> str:
+    hours = int(keep.total_seconds() // 3600)
+    return f"{hours // 24} day(s)" if hours % 24 == 0 else f"{hours} hour(s)"
 
 
 def _local(moment: datetime) -> str:

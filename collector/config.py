@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -216,7 +216,25 @@ class MonitoringSettings:
 
 @dataclass(frozen=True)
 class RetentionSettings:
-    raw_report_days: int = setting(WHOLE, 30, "Days that raw agent reports are kept.")
+    raw_report_hours: int = setting(
+        WHOLE, 24, "Hours that raw agent reports are kept (compressed, for debugging).", check=at_least(1)
+    )
+    raw_report_days: int | None = setting(
+        WHOLE, None, "Older setting in days; when given it replaces raw_report_hours.", check=at_least(1)
+    )
+    prune_every_minutes: int = setting(
+        WHOLE,
+        10,
+        "Minutes between the collector's own pruning rounds (0: only by command).",
+        check=at_least(0),
+    )
+    prune_batch_rows: int = setting(WHOLE, 2000, "Raw reports deleted per transaction.", check=at_least(1))
+    prune_pause_ms: int = setting(WHOLE, 50, "Pause between two pruning transactions.", check=at_least(0))
+
+    def raw_report_age(self) -> timedelta:
+        if self.raw_report_days is not None:
+            return timedelta(days=self.raw_report_days)
+        return timedelta(hours=self.raw_report_hours)
 
 
 @dataclass(frozen=True)

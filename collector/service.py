@@ -39,6 +39,7 @@ from collector.storage import tables as t
 from collector.storage.after_commit import after_commit, transaction
 from collector.storage.database import make_engine
 from collector.storage.group_commit import GroupCommitWriter
+from collector.storage.retention import PrunePace, RetentionTask
 from collector.tickets.acknowledgement import note_acknowledgement
 from collector.tickets.core import TicketService
 from collector.tickets.opening import TicketOpened
@@ -289,12 +290,17 @@ class PeriodicTasks:
         self.interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="collector-periodic", daemon=True)
+        self.retention = retention_task(collector)
 
     def start(self) -> None:
         self._thread.start()
+        if self.retention is not None:
+            self.retention.start()
 
     def stop(self) -> None:
         self._stop.set()
+        if self.retention is not None:
+            self.retention.stop()
         self._thread.join(5)
 
     def _run(self) -> None:
@@ -303,3 +309,13 @@ class PeriodicTasks:
                 self.collector.tick()
             except Exception as exc:  # keep the loop alive through a database hiccup
                 log.error("periodic task failed: %s", exc)
+
+
+def retention_task(collector: Collector) -> RetentionTask | None:
+    """Raw reports pruned in the service, in small batches, every retention.prune_every_minutes."""
+    settings = collector.config.retention
+    if settings.prune_every_minutes <= 0:
+        return None
+    pace = PrunePace(settings.prune_batch_rows, settings.prune_pause_ms / 1000)
+    every = timedelta(minutes=settings.prune_every_minutes)
+    return RetentionTask(collector.engine, collector.clock, settings.raw_report_age(), every, pace)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, or_, select
 
 from collector.storage import tables as t
+from collector.storage.usage import usage_between
 
 # Pause = (started, ended or None), as in collector.policy.sla.
 Pause = tuple[datetime, datetime | None]
@@ -224,26 +224,8 @@ def _conditions(conn: Connection, instances: dict[int, str], cutoff: datetime) -
 def _samples(
     conn: Connection, customer_id: int, instances: dict[int, str], start: datetime, cutoff: datetime
 ) -> tuple[UsageSample, ...]:
-    """Users and custom lines from the raw reports of the period (reports without counts are skipped)."""
-    r = t.reports.c
-    samples = []
-    for row in conn.execute(
-        select(r.instance_id, r.received_at, r.body)
-        .where(
-            r.customer_id == customer_id,
-            r.received_at >= start,
-            r.received_at < cutoff,
-            # Most reports carry no counts (they are taken hourly): let the database skip those.
-            or_(r.body.like('%"internal_users"%'), r.body.like('%"custom_lines"%')),
-        )
-        .order_by(r.received_at)
-    ):
-        counts = json.loads(row.body).get("counts") or {}
-        users, lines = counts.get("internal_users"), counts.get("custom_lines")
-        if users is None and lines is None:
-            continue
-        modules = tuple(module for module in counts.get("modules") or () if isinstance(module, dict))
-        samples.append(
-            UsageSample(instances.get(row.instance_id, "?"), row.received_at, users, lines, modules)
-        )
-    return tuple(samples)
+    """Users and custom lines from the counts history of the period (collector/storage/usage.py)."""
+    return tuple(
+        UsageSample(instances.get(row.instance_id, "?"), row.at, row.users, row.lines, row.modules)
+        for row in usage_between(conn, customer_id, start, cutoff)
+    )

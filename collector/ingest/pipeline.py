@@ -15,7 +15,8 @@ from sqlalchemy import Connection
 
 from collector.ingest.observed import Observed, observation_time
 from collector.monitoring.monitor import Monitor, observations_from_report
-from collector.storage import hot_sql
+from collector.storage import hot_sql, raw_bodies
+from collector.storage.usage import record_usage
 
 log = logging.getLogger("prioritysupport.collector.ingest")
 
@@ -66,6 +67,8 @@ class ReportStore:
     def __call__(self, conn: Connection, report: IncomingReport) -> bool:
         """True when stored, False when this report id was stored before (a replay changes nothing)."""
         document = report.document
+        if _replays(conn, [report]):
+            return False
         previous = hot_sql.last_observed(conn, [report.instance_id]).get(report.instance_id)
         observed = report.observed(previous).at
         if not hot_sql.insert_report(
@@ -75,7 +78,7 @@ class ReportStore:
             report.instance_id,
             report.received_at,
             document["sequence"],
-            report.body,
+            raw_bodies.pack(report.body),
             document.get("agent_id"),
             observed,
         ):
@@ -113,8 +116,24 @@ class ReportStore:
             if names:
                 self.integrations_handler(conn, report.customer_id, names)
         counts = report.document.get("counts")
+        if counts:
+            record_usage(conn, report.customer_id, report.instance_id, report.received_at, counts)
         if counts and self.counts_handler is not None:
             self.counts_handler(conn, report.customer_id, report.instance_id, counts)
+
+
+def _replays(conn: Connection, reports: list[IncomingReport]) -> set[str]:
+    """Report ids at or below their agent's pruned sequence: sent before, their raw rows since deleted."""
+    keys = {(r.customer_id, r.document["agent_id"]) for r in reports if r.document.get("agent_id")}
+    if not keys:
+        return set()
+    floors = hot_sql.pruned_through(conn, sorted(keys))
+    return {
+        r.report_id
+        for r in reports
+        if (floor := floors.get((r.customer_id, r.document.get("agent_id") or ""))) is not None
+        and r.document["sequence"] <= floor
+    }
 
 
 def store_batch(store: ReportStore, conn: Connection, reports: list[IncomingReport]) -> list[bool]:
@@ -124,6 +143,8 @@ def store_batch(store: ReportStore, conn: Connection, reports: list[IncomingRepo
     for index, report in enumerate(reports):
         first_at.setdefault(report.report_id, index)  # the same id twice in one batch: later ones are replays
     fresh = [reports[index] for index in first_at.values()]
+    if replays := _replays(conn, fresh):
+        fresh = [r for r in fresh if r.report_id not in replays]
     latest = hot_sql.last_observed(conn, sorted({r.instance_id for r in fresh}))
     observed: dict[str, datetime] = {}
     for r in fresh:  # in arrival order: each report is bounded by the one before it
@@ -138,7 +159,7 @@ def store_batch(store: ReportStore, conn: Connection, reports: list[IncomingRepo
                 r.instance_id,
                 r.received_at,
                 r.document["sequence"],
-                r.body,
+                raw_bodies.pack(r.body),
                 r.document.get("agent_id"),
                 observed[r.report_id],
             )

@@ -3,7 +3,6 @@ with the Migration extension gets a change request to plan the migration."""
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from functools import lru_cache
@@ -14,6 +13,7 @@ from sqlalchemy import Connection, select, update
 from alerts.clock import Clock
 from collector.contracts.book import contract_in_force
 from collector.storage import tables as t
+from collector.storage.usage import latest_modules
 from collector.tickets.core import TicketService
 from collector.tickets.opening import TicketRequest
 
@@ -87,18 +87,10 @@ class VersionWatch:
         return opened
 
     def _description(self, conn: Connection, instance_id: int, version: str) -> str:
-        latest = conn.execute(
-            select(t.reports.c.body)
-            .where(t.reports.c.instance_id == instance_id)
-            .order_by(t.reports.c.id.desc())
-            .limit(1)
-        ).scalar()
-        modules: list[str] = []
-        if latest:
-            counts = json.loads(latest).get("counts") or {}
-            modules = [
-                f"- {m['name']} ({m.get('author') or 'unknown author'})" for m in counts.get("modules") or []
-            ]
+        modules = [
+            f"- {m['name']} ({m.get('author') or 'unknown author'})"
+            for m in latest_modules(conn, instance_id) or ()
+        ]
         lines = [
             f"Odoo {version} is outside the support window ({', '.join(supported_majors())}).",
             "The Migration extension covers the migration of standard Odoo.",

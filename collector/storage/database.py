@@ -36,6 +36,10 @@ def _tune_sqlite(engine: Engine, *, autocheckpoint: bool) -> None:
         # Let SQLAlchemy emit BEGIN itself (below); pysqlite's implicit BEGIN is deferred.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # Before the first table: freed pages can go back to the file system (retention.give_back_space).
+        # An older file keeps its mode until migrate() runs VACUUM once (see ensure_incremental_vacuum).
+        if cursor.execute("PRAGMA page_count").fetchone()[0] == 0:  # a new file (the pragma locks others)
+            cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
@@ -105,7 +109,27 @@ def migrate(engine: Engine) -> str:
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, "head")
+    ensure_incremental_vacuum(engine)
     return head_revision(engine)
+
+
+def ensure_incremental_vacuum(engine: Engine) -> bool:
+    """SQLite files made before auto_vacuum=INCREMENTAL get it now: a one-time VACUUM, which rewrites the
+    file (needs about its size free on disk, minutes for gigabytes). True when it ran."""
+    if engine.dialect.name != "sqlite":
+        return False
+    with engine.connect() as conn:
+        if conn.exec_driver_sql("PRAGMA auto_vacuum").scalar_one() == 2:
+            return False
+    raw = engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        assert driver is not None
+        driver.execute("PRAGMA auto_vacuum=INCREMENTAL")
+        driver.execute("VACUUM")
+    finally:
+        raw.close()
+    return True
 
 
 def head_revision(engine: Engine) -> str:

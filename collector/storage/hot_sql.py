@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 _SQL = {
     "insert_report": (
-        "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body, agent_id, "
+        "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body_z, agent_id, "
         "observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id"
     ),
     "touch_instance": (
@@ -51,7 +51,7 @@ def insert_report(
     instance_id: int,
     at: datetime,
     sequence: int,
-    body: str,
+    body: bytes,
     agent_id: str | None = None,
     observed_at: datetime | None = None,
 ) -> bool:
@@ -102,7 +102,7 @@ def _sql(sqlite: bool, text: str) -> str:
     return text if sqlite else text.replace("?", "%s")
 
 
-ReportRow = tuple[str, int, int, datetime, int, str, str | None, datetime]
+ReportRow = tuple[str, int, int, datetime, int, bytes, str | None, datetime]  # body: raw_bodies.pack
 
 
 def insert_reports(conn: Connection, rows: list[ReportRow]) -> set[str]:
@@ -120,7 +120,7 @@ def insert_reports(conn: Connection, rows: list[ReportRow]) -> set[str]:
         cursor.execute(
             _sql(
                 sqlite,
-                "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body, "
+                "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body_z, "
                 f"agent_id, observed_at) VALUES {values} ON CONFLICT DO NOTHING RETURNING report_id",
             ),
             params,
@@ -201,5 +201,27 @@ def conditions_for(conn: Connection, instance_ids: list[int]) -> dict[int, list[
         for instance_id, *rest in cursor.fetchall():
             found[instance_id].append(ConditionHead(*rest))
         return found
+    finally:
+        cursor.close()
+
+
+def pruned_through(conn: Connection, agents: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+    """Per (customer, agent): the highest sequence whose raw report retention deleted (absent: none)."""
+    if not agents:
+        return {}
+    cursor, _, sqlite = _cursor(conn)
+    customers = sorted({customer for customer, _ in agents})
+    marks = ", ".join(["?"] * len(customers))
+    wanted = set(agents)
+    try:
+        cursor.execute(
+            _sql(
+                sqlite,
+                "SELECT customer_id, agent_id, through_sequence FROM pruned_sequences "
+                f"WHERE customer_id IN ({marks})",
+            ),
+            customers,
+        )
+        return {(row[0], row[1]): row[2] for row in cursor.fetchall() if (row[0], row[1]) in wanted}
     finally:
         cursor.close()

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -117,12 +118,44 @@ reports = Table(
     Column("instance_id", ForeignKey("instances.id", ondelete="CASCADE"), nullable=False),
     Column("received_at", UTCDateTime, nullable=False, index=True),
     Column("sequence", BigInteger, nullable=False),
-    Column("body", Text, nullable=False),
+    # The compact JSON, zlib-compressed (collector/storage/raw_bodies.py); kept only for debugging, for
+    # retention.raw_report_hours: what the product reads lives in conditions, flips and usage_samples.
+    Column("body_z", LargeBinary, nullable=False),
     # The agent that sent it (None before 0004): one report per agent and sequence.
     Column("agent_id", String(128), nullable=True),
     # When the agent observed it, bounded by the collector (see collector/ingest/observed.py).
     Column("observed_at", UTCDateTime, nullable=True),
     UniqueConstraint("customer_id", "agent_id", "sequence", name="uq_reports_agent_sequence"),
+)
+
+# Per agent, the highest sequence number whose raw report retention has deleted: a report at or below it
+# is a replay (agents send in sequence order), so duplicates stay refused after their rows are gone.
+pruned_sequences = Table(
+    "pruned_sequences",
+    metadata,
+    Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True),
+    Column("agent_id", String(128), primary_key=True),
+    Column("through_sequence", BigInteger, nullable=False),
+)
+
+# The counts history (users and custom lines) by instance and local day: one row per distinct counts
+# snapshot of the day (usually one), holding the day's highest user count for that snapshot. Enough for
+# the monthly evaluation (highest count per day, excluded authors applied when read) and the staff pages.
+usage_samples = Table(
+    "usage_samples",
+    metadata,
+    _id(),
+    Column("customer_id", ForeignKey("customers.id", ondelete="CASCADE"), nullable=False),
+    Column("instance_id", ForeignKey("instances.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),  # Europe/Amsterdam, as the evaluation counts days
+    Column("snapshot", String(64), nullable=False),  # sha256 of (custom lines, modules)
+    Column("users", Integer, nullable=True),
+    Column("lines", Integer, nullable=True),
+    Column("modules_z", LargeBinary, nullable=True),  # zlib of the compact JSON module list
+    Column("first_at", UTCDateTime, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False),
+    UniqueConstraint("instance_id", "day", "snapshot", name="uq_usage_samples_instance_day_snapshot"),
+    Index("ix_usage_samples_customer_day", "customer_id", "day"),
 )
 
 conditions = Table(

@@ -39,3 +39,52 @@ def test_helpdesk_tables_made_before_0002_are_kept(sqlite_url: str) -> None:
     check_schema(engine)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT value FROM helpdesk_secrets")).scalar_one() == "kept"
+
+
+def check_reports_move_to_bounded_storage(url: str) -> None:
+    """0005 on a database with reports: bodies compressed, counts folded into usage_samples by day."""
+    import json
+    from datetime import UTC, datetime
+
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from collector.storage import raw_bodies
+    from collector.storage.tables import usage_samples
+
+    command.upgrade(alembic_config(url), "0004")
+    engine = make_engine(url)
+    counts = {"internal_users": 14, "custom_lines": 900, "modules": [{"name": "acme_sale", "author": "Acme"}]}
+    bodies = [
+        json.dumps({"sequence": 1, "counts": counts}),
+        json.dumps({"sequence": 2, "checks": []}),
+        "not json",
+    ]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO customers (id, key, name, language) VALUES (1, 'acme', 'Acme', 'nl')"))
+        conn.execute(text("INSERT INTO instances (id, customer_id, name, url, agent_silent) "
+                          "VALUES (1, 1, 'prod', 'https://x', false)"))  # fmt: skip
+        for sequence, body in enumerate(bodies, start=1):
+            conn.execute(
+                text("INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body, "
+                     "agent_id) VALUES (:id, 1, 1, :at, :sequence, :body, 'agent-1')"),
+                {"id": f"r{sequence}", "at": datetime(2026, 11, 30, 23, 30, tzinfo=UTC).replace(tzinfo=None),
+                 "sequence": sequence, "body": body},
+            )  # fmt: skip
+    migrate(engine)
+    check_schema(engine)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT body_z FROM reports ORDER BY sequence")).scalars().all()
+        usage = conn.execute(select(usage_samples.c.day, usage_samples.c.users, usage_samples.c.lines)).one()
+    assert raw_bodies.unpack(stored[0]) == {"sequence": 1, "counts": counts}
+    assert bytes(stored[2]) == raw_bodies.pack("not json")
+    # 23:30 UTC on 30 Nov is 00:30 on 1 December in Amsterdam: the evaluation's day.
+    assert (usage.day.isoformat(), usage.users, usage.lines) == ("2026-12-01", 14, 900)
+    engine.dispose()
+
+
+def test_0005_compresses_existing_reports_and_keeps_their_counts(sqlite_url: str) -> None:
+    check_reports_move_to_bounded_storage(sqlite_url)
+    engine = make_engine(sqlite_url)
+    with engine.connect() as conn:  # the one-time VACUUM of migrate(): space given back from now on
+        assert conn.exec_driver_sql("PRAGMA auto_vacuum").scalar_one() == 2

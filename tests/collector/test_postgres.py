@@ -63,3 +63,9 @@ def test_batch_semantics(postgres_url: str) -> None:
         check_batch_semantics(built)
     finally:
         built.engine.dispose()
+
+
+def test_0005_moves_existing_reports_on_postgresql(postgres_url: str) -> None:
+    from tests.collector.test_migrations import check_reports_move_to_bounded_storage
+
+    check_reports_move_to_bounded_storage(fresh_postgres_database(postgres_url))

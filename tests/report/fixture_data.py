@@ -14,7 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine, insert
 
+from collector.storage import raw_bodies
 from collector.storage import tables as t
+from collector.storage.usage import record_usage
 
 AMS = ZoneInfo("Europe/Amsterdam")
 GENERATED_AT = datetime(2026, 11, 2, 9, 0, tzinfo=AMS)  # ticket outcomes are judged at this instant
@@ -267,6 +269,7 @@ def populate(engine: Engine) -> None:
                     insert(t.flips).values(condition_id=condition_id, at=at, old_state=old, new_state=new)
                 )
         for sequence, (instance, received, users, lines, modules) in enumerate(SAMPLES):
+            body = _report_body(instance, users, lines, sequence, modules)
             conn.execute(
                 insert(t.reports).values(
                     report_id=f"00000000-0000-4000-8000-{sequence:012d}",
@@ -274,9 +277,11 @@ def populate(engine: Engine) -> None:
                     instance_id=instances[instance],
                     received_at=received,
                     sequence=sequence,
-                    body=_report_body(instance, users, lines, sequence, modules),
+                    body_z=raw_bodies.pack(body),
                 )
             )
+            # What ingest keeps of a counts report (collector/ingest/pipeline.py).
+            record_usage(conn, acme, instances[instance], received, json.loads(body)["counts"])
         for instance, starts_at, ends_at in MAINTENANCE:
             conn.execute(
                 insert(t.maintenance_windows).values(
@@ -296,6 +301,6 @@ def populate(engine: Engine) -> None:
                 instance_id=instances["prod"],
                 received_at=utc(10, 2, 12),
                 sequence=999,
-                body=_report_body("prod", None, None, 999),
+                body_z=raw_bodies.pack(_report_body("prod", None, None, 999)),
             )
         )

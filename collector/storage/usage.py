@@ -1,0 +1,122 @@
+"""The counts history: users and custom lines per instance and local day (table usage_samples).
+
+Written when a report carries counts (hourly), read by the monthly evaluation and the version watch.
+Within a day every distinct counts snapshot (custom lines plus the module list) keeps its own row with
+the day's highest user count, so "the highest count of the day" comes out the same as it did from the raw
+reports, whichever third-party authors a contract leaves out when the evaluation reads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from collector.storage import tables as t
+
+LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")  # the evaluation's days (collector/evaluation/period.py)
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    instance_id: int
+    at: datetime  # the first report of this snapshot on that day
+    users: int | None
+    lines: int | None
+    modules: tuple[dict[str, Any], ...]
+
+
+def _int_or_none(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def snapshot_of(counts: Mapping[str, Any]) -> tuple[int | None, list[dict[str, Any]], str]:
+    """The part of a counts report that is kept per snapshot: lines, modules, and their fingerprint."""
+    lines = _int_or_none(counts.get("custom_lines"))
+    modules = [module for module in counts.get("modules") or () if isinstance(module, dict)]
+    compact = json.dumps([lines, modules], separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return lines, modules, hashlib.sha256(compact.encode("utf-8")).hexdigest()
+
+
+def record_usage(
+    conn: Connection, customer_id: int, instance_id: int, at: datetime, counts: Mapping[str, Any]
+) -> bool:
+    """Fold one counts report into its day; False when it holds neither users nor lines."""
+    users = _int_or_none(counts.get("internal_users"))
+    lines, modules, snapshot = snapshot_of(counts)
+    if users is None and lines is None:
+        return False
+    values = {
+        "customer_id": customer_id,
+        "instance_id": instance_id,
+        "day": local_day(at),
+        "snapshot": snapshot,
+        "users": users,
+        "lines": lines,
+        "modules_z": zlib.compress(json.dumps(modules, separators=(",", ":")).encode()) if modules else None,
+        "first_at": at,
+        "last_at": at,
+    }
+    pg = conn.dialect.name == "postgresql"
+    statement = (postgresql.insert if pg else sqlite.insert)(t.usage_samples).values(**values)
+    column = t.usage_samples.c
+    # The higher user count of the two, either may be NULL (GREATEST skips NULLs; SQLite's MAX would not).
+    if pg:
+        most_users: Any = func.greatest(column.users, statement.excluded.users)
+        latest: Any = func.greatest(column.last_at, statement.excluded.last_at)
+    else:
+        most_users = func.max(
+            func.coalesce(column.users, statement.excluded.users),
+            func.coalesce(statement.excluded.users, column.users),
+        )
+        latest = func.max(column.last_at, statement.excluded.last_at)
+    conn.execute(
+        statement.on_conflict_do_update(
+            index_elements=["instance_id", "day", "snapshot"],
+            set_={"users": most_users, "last_at": latest},
+        )
+    )
+    return True
+
+
+def usage_between(conn: Connection, customer_id: int, start: datetime, cutoff: datetime) -> list[UsageRow]:
+    """The snapshots first seen in [start, cutoff), oldest first."""
+    c = t.usage_samples.c
+    rows = conn.execute(
+        select(c.instance_id, c.first_at, c.users, c.lines, c.modules_z)
+        .where(c.customer_id == customer_id, c.first_at >= start, c.first_at < cutoff)
+        .order_by(c.first_at, c.id)
+    )
+    return [
+        UsageRow(row.instance_id, row.first_at, row.users, row.lines, _modules(row.modules_z)) for row in rows
+    ]
+
+
+def latest_modules(conn: Connection, instance_id: int) -> tuple[dict[str, Any], ...] | None:
+    """The module list of the instance's newest counts report (None: no counts with modules yet)."""
+    c = t.usage_samples.c
+    stored = conn.execute(
+        select(c.modules_z)
+        .where(c.instance_id == instance_id, c.modules_z.is_not(None))
+        .order_by(c.last_at.desc(), c.id.desc())
+        .limit(1)
+    ).scalar()
+    return _modules(stored) if stored is not None else None
+
+
+def _modules(stored: bytes | None) -> tuple[dict[str, Any], ...]:
+    if stored is None:
+        return ()
+    return tuple(json.loads(zlib.decompress(stored).decode("utf-8")))
+
+
+def local_day(at: datetime) -> date:
+    return at.astimezone(LOCAL_ZONE).date()
