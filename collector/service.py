@@ -19,7 +19,7 @@ from collector.clock_setup import clock_from_settings
 from collector.config import CollectorConfig
 from collector.contracts.book import contract_in_force
 from collector.contracts.limit_watch import LimitWatch
-from collector.http.metrics import (
+from collector.monitoring.metrics import (
     AlertmanagerMetrics,
     DatabaseGauges,
     IngestMetrics,
