@@ -19,6 +19,10 @@ from collector.clock_setup import clock_from_settings
 from collector.config import CollectorConfig
 from collector.contracts.book import contract_in_force
 from collector.contracts.limit_watch import LimitWatch
+from collector.ingest.agent_auth import AgentDirectory
+from collector.ingest.pipeline import IncomingReport, ReportStore, store_batch
+from collector.monitoring.alertmanager import AlertIntake
+from collector.monitoring.incident_defaults import Classification
 from collector.monitoring.metrics import (
     AlertmanagerMetrics,
     DatabaseGauges,
@@ -26,9 +30,6 @@ from collector.monitoring.metrics import (
     TicketMetrics,
     delivery_label_sets,
 )
-from collector.ingest.agent_auth import AgentDirectory
-from collector.ingest.pipeline import IncomingReport, ReportStore, store_batch
-from collector.monitoring.incident_defaults import Classification
 from collector.monitoring.monitor import Monitor, Probe, http_probe
 from collector.monitoring.odoo_versions import VersionWatch
 from collector.monitoring.watchdog import Watchdog
@@ -77,6 +78,17 @@ class Collector:
         )
         with transaction(self.engine) as conn:
             return self.store(conn, incoming)
+
+    def alert_intake(self) -> AlertIntake:
+        """The parts the Alertmanager intake works with (read now: tests may swap the watchdog)."""
+        return AlertIntake(
+            engine=self.engine,
+            clock=self.clock,
+            tickets=self.tickets,
+            monitor=self.monitor,
+            watchdog=self.watchdog,
+            metrics=self.alertmanager_metrics,
+        )
 
     def tick(self) -> dict[str, int]:
         """The periodic work: breach flags, held tickets, silent agents. Safe to call any time."""

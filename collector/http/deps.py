@@ -6,13 +6,20 @@ take everything else from these dependencies, so a test can build an app around 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
+from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
 from alerts.clock import Clock
+from alerts.oncall import Rota, load_rota
+from alerts.outbox import Outbox
+from collector.monitoring.alertmanager import AlertIntake
 from collector.service import Collector
+from collector.tickets.core import TicketService
 
 
 def get_collector(request: Request) -> Collector:
@@ -31,3 +38,40 @@ def get_clock(request: Request) -> Clock:
 CollectorDep = Annotated[Collector, Depends(get_collector)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
+
+
+def get_outbox(request: Request) -> Outbox:
+    return get_collector(request).outbox
+
+
+def get_tickets(request: Request) -> TicketService:
+    return get_collector(request).tickets
+
+
+def get_registry(request: Request) -> CollectorRegistry:
+    return get_collector(request).registry
+
+
+def get_alert_intake(request: Request) -> AlertIntake:
+    return get_collector(request).alert_intake()
+
+
+def rota_loader(collector: Collector) -> Callable[[], Rota] | None:
+    """Reads the rota file on every call, so an edited rota takes effect at once; None without one."""
+    path = collector.config.notifications.rota
+    return (lambda: load_rota(Path(path))) if path else None
+
+
+def get_rota(request: Request) -> Rota | None:
+    loader = rota_loader(get_collector(request))
+    try:
+        return loader() if loader else None
+    except Exception:  # a broken rota file must not take a page down: names fall back to ids
+        return None
+
+
+OutboxDep = Annotated[Outbox, Depends(get_outbox)]
+TicketsDep = Annotated[TicketService, Depends(get_tickets)]
+RegistryDep = Annotated[CollectorRegistry, Depends(get_registry)]
+AlertIntakeDep = Annotated[AlertIntake, Depends(get_alert_intake)]
+RotaDep = Annotated[Rota | None, Depends(get_rota)]
