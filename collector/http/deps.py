@@ -2,13 +2,17 @@
 
 `create_app` puts the process's one `Collector` on `app.state.collector`; routers are module-level and
 take everything else from these dependencies, so a test can build an app around any collector.
+
+The `get_*` accessors are plain functions; the `...Dep` aliases call them through `on_the_loop`, because
+FastAPI runs a plain dependency in the thread pool: one thread hop per dependency per request, for reading
+an attribute.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
@@ -20,6 +24,17 @@ from alerts.outbox import Outbox
 from collector.monitoring.alertmanager import AlertIntake
 from collector.service import Collector
 from collector.tickets.core import TicketService
+
+T = TypeVar("T")
+
+
+def on_the_loop(accessor: Callable[[Request], T]) -> Callable[[Request], Awaitable[T]]:
+    """The accessor as an async dependency: only for accessors that never block (no I/O)."""
+
+    async def dependency(request: Request) -> T:
+        return accessor(request)
+
+    return dependency
 
 
 def get_collector(request: Request) -> Collector:
@@ -35,9 +50,9 @@ def get_clock(request: Request) -> Clock:
     return get_collector(request).clock
 
 
-CollectorDep = Annotated[Collector, Depends(get_collector)]
-EngineDep = Annotated[Engine, Depends(get_engine)]
-ClockDep = Annotated[Clock, Depends(get_clock)]
+CollectorDep = Annotated[Collector, Depends(on_the_loop(get_collector))]
+EngineDep = Annotated[Engine, Depends(on_the_loop(get_engine))]
+ClockDep = Annotated[Clock, Depends(on_the_loop(get_clock))]
 
 
 def get_outbox(request: Request) -> Outbox:
@@ -70,8 +85,8 @@ def get_rota(request: Request) -> Rota | None:
         return None
 
 
-OutboxDep = Annotated[Outbox, Depends(get_outbox)]
-TicketsDep = Annotated[TicketService, Depends(get_tickets)]
-RegistryDep = Annotated[CollectorRegistry, Depends(get_registry)]
-AlertIntakeDep = Annotated[AlertIntake, Depends(get_alert_intake)]
+OutboxDep = Annotated[Outbox, Depends(on_the_loop(get_outbox))]
+TicketsDep = Annotated[TicketService, Depends(on_the_loop(get_tickets))]
+RegistryDep = Annotated[CollectorRegistry, Depends(on_the_loop(get_registry))]
+AlertIntakeDep = Annotated[AlertIntake, Depends(on_the_loop(get_alert_intake))]
 RotaDep = Annotated[Rota | None, Depends(get_rota)]

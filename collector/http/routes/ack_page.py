@@ -149,7 +149,7 @@ class AckPage:
         return render("expired", who.language, 410, **{**shown, "ticket": None})
 
 
-def ack_page(collector: CollectorDep, rota: RotaDep) -> AckPage:
+async def ack_page(collector: CollectorDep, rota: RotaDep) -> AckPage:
     return AckPage(collector.engine, collector.clock, collector.outbox, rota)
 
 

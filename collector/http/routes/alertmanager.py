@@ -14,7 +14,7 @@ from collector.monitoring.alertmanager import AmWebhook, unknown_customers
 router = APIRouter()
 
 
-def alertmanager_token(collector: CollectorDep, authorization: str = Header(default="")) -> None:
+async def alertmanager_token(collector: CollectorDep, authorization: str = Header(default="")) -> None:
     """With `server.alertmanager_token` set, Alertmanager must send it (http_config.authorization)."""
     expected = collector.config.server.alertmanager_token
     if expected is None:
