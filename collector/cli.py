@@ -113,7 +113,7 @@ def serve_command(
     collector = build_collector(settings, engine=engine)
     if settings.server.run_worker and not no_worker:
         try:
-            worker = build_delivery_worker(collector)
+            worker = build_delivery_worker(collector.config.notifications, collector.outbox)
         except ConfigError as exc:
             _fail(str(exc), 2)
         if worker is not None:
@@ -146,7 +146,7 @@ def worker_command(config: ConfigOption = None) -> None:
     engine = _engine(settings)
     collector = build_collector(settings, engine=engine)
     try:
-        worker = build_delivery_worker(collector)
+        worker = build_delivery_worker(collector.config.notifications, collector.outbox)
     except ConfigError as exc:
         _fail(str(exc), 2)
     if worker is None:

@@ -19,16 +19,17 @@ from collector.clock_setup import clock_from_settings
 from collector.config import CollectorConfig
 from collector.contracts.book import contract_in_force
 from collector.contracts.limit_watch import LimitWatch
-from collector.http.metrics import (
+from collector.ingest.agent_auth import AgentDirectory
+from collector.ingest.pipeline import IncomingReport, ReportStore, store_batch
+from collector.monitoring.alertmanager import AlertIntake
+from collector.monitoring.classification import Classification
+from collector.monitoring.metrics import (
     AlertmanagerMetrics,
     DatabaseGauges,
     IngestMetrics,
     TicketMetrics,
     delivery_label_sets,
 )
-from collector.ingest.agent_auth import AgentDirectory
-from collector.ingest.pipeline import IncomingReport, ReportStore, store_batch
-from collector.monitoring.classification import Classification
 from collector.monitoring.monitor import Monitor, Probe, http_probe
 from collector.monitoring.odoo_versions import VersionWatch
 from collector.monitoring.watchdog import Watchdog
@@ -82,6 +83,17 @@ class Collector:
         )
         with transaction(self.engine) as conn:
             return self.store(conn, incoming)
+
+    def alert_intake(self) -> AlertIntake:
+        """The parts the Alertmanager intake works with (read now: tests may swap the watchdog)."""
+        return AlertIntake(
+            engine=self.engine,
+            clock=self.clock,
+            tickets=self.tickets,
+            monitor=self.monitor,
+            watchdog=self.watchdog,
+            metrics=self.alertmanager_metrics,
+        )
 
     def tick(self) -> dict[str, int]:
         """The periodic work: breach flags, held tickets, silent agents. Safe to call any time."""

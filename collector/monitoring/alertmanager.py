@@ -13,24 +13,25 @@ notes its arrival.
 
 from __future__ import annotations
 
-import hmac
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
+from alerts.clock import Clock
 from collector.contracts.lookup import instance_label
 from collector.monitoring.availability_alerts import join_availability
+from collector.monitoring.metrics import AlertmanagerMetrics
+from collector.monitoring.monitor import Monitor
 from collector.monitoring.watchdog import ALERTNAME as WATCHDOG
+from collector.monitoring.watchdog import Watchdog
 from collector.policy.triage import parse_impact, parse_scope
-from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
 from collector.storage.text_checks import refuse_unstorable
-from collector.tickets.core import OPEN_STATES
+from collector.tickets.core import OPEN_STATES, TicketService
 from collector.tickets.opening import TicketRequest
 
 log = logging.getLogger("prioritysupport.collector")
@@ -63,47 +64,41 @@ class AmWebhook(BaseModel):
     alerts: list[AmAlert] = Field(max_length=1000)
 
 
-def register_alertmanager(app: FastAPI, collector: Collector) -> None:
-    expected = collector.config.server.alertmanager_token
+@dataclass(frozen=True)
+class AlertIntake:
+    """What the intake works with: the HTTP route (collector/http/routes) only hands it the payload."""
 
-    def authorised(authorization: str = Header(default="")) -> None:
-        """With `server.alertmanager_token` set, Alertmanager must send it (http_config.authorization)."""
-        if expected is None:
-            return
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected.encode()):
-            raise HTTPException(401, "send the Alertmanager token as 'Authorization: Bearer <token>'")
+    engine: Engine
+    clock: Clock
+    tickets: TicketService
+    monitor: Monitor
+    watchdog: Watchdog | None = None
+    metrics: AlertmanagerMetrics | None = None
 
-    @app.post("/api/v1/alertmanager", dependencies=[Depends(authorised)])
-    def alertmanager_webhook(payload: AmWebhook) -> Any:
+    def receive(self, payload: AmWebhook) -> list[dict[str, Any]]:
+        """One result per alert, all stored in one transaction; unknown customers are counted."""
         results = []
-        with transaction(collector.engine) as conn:
+        with transaction(self.engine) as conn:
             for alert in payload.alerts:
                 if alert.labels.get("alertname") == WATCHDOG:
-                    results.append(_watchdog(collector, alert))
+                    results.append(_watchdog(self, alert))
                 else:
-                    results.append(handle_alert(conn, collector, alert))
-        unknown = [r for r in results if r["result"] == "unknown customer"]
-        if unknown and collector.alertmanager_metrics is not None:
-            collector.alertmanager_metrics.unknown_customer.inc(len(unknown))
-        if unknown:
-            names = ", ".join(sorted({str(r["customer"]) for r in unknown}))
-            return JSONResponse(
-                {
-                    "error": f"customer label {names} names no customer in contracts.toml; fix the label "
-                    "(file_sd or rule) or load the customer",
-                    "results": results,
-                },
-                status_code=422,
-            )
-        return {"results": results}
+                    results.append(handle_alert(conn, self, alert))
+        unknown = unknown_customers(results)
+        if unknown and self.metrics is not None:
+            self.metrics.unknown_customer.inc(len(unknown))
+        return results
 
 
-def _watchdog(collector: Collector, alert: AmAlert) -> dict[str, Any]:
-    if alert.status == "firing" and collector.watchdog is not None:
-        collector.watchdog.received()
-        if collector.alertmanager_metrics is not None:
-            collector.alertmanager_metrics.watchdog_received.set(collector.clock.now().timestamp())
+def unknown_customers(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in results if r["result"] == "unknown customer"]
+
+
+def _watchdog(intake: AlertIntake, alert: AmAlert) -> dict[str, Any]:
+    if alert.status == "firing" and intake.watchdog is not None:
+        intake.watchdog.received()
+        if intake.metrics is not None:
+            intake.metrics.watchdog_received.set(intake.clock.now().timestamp())
     return {"fingerprint": alert.fingerprint, "result": "watchdog noted"}
 
 
@@ -116,7 +111,7 @@ def _classify(labels: dict[str, str]) -> tuple[str, str]:
     return SEVERITY.get(labels.get("severity", "").lower(), ("medium", "multiple-users"))
 
 
-def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict[str, Any]:
+def handle_alert(conn: Connection, intake: AlertIntake, alert: AmAlert) -> dict[str, Any]:
     key = f"alertmanager:{alert.fingerprint}"
     customer = conn.execute(
         select(t.customers).where(t.customers.c.key == alert.labels.get("customer", ""))
@@ -141,7 +136,7 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
     summary = alert.annotations.get("summary") or alert.annotations.get("description") or ""
     joined = join_availability(
         conn,
-        collector.monitor,
+        intake.monitor,
         customer.id,
         fingerprint=alert.fingerprint,
         status=alert.status,
@@ -154,17 +149,15 @@ def handle_alert(conn: Connection, collector: Collector, alert: AmAlert) -> dict
     if alert.status == "resolved":
         if open_ticket is None:
             return {"fingerprint": alert.fingerprint, "result": "nothing open"}
-        collector.tickets.event(
+        intake.tickets.event(
             conn, open_ticket.id, "recovered", f"Alertmanager: {name} resolved", actor="alertmanager"
         )
-        collector.monitor.announce_recovery(
-            conn, open_ticket, customer.id, f"{open_ticket.subject}: resolved"
-        )
+        intake.monitor.announce_recovery(conn, open_ticket, customer.id, f"{open_ticket.subject}: resolved")
         return {"fingerprint": alert.fingerprint, "result": "resolved noted", "ticket": open_ticket.number}
     if open_ticket is not None:
         return {"fingerprint": alert.fingerprint, "result": "already open", "ticket": open_ticket.number}
     impact, scope = _classify(alert.labels)
-    opened = collector.tickets.open(
+    opened = intake.tickets.open(
         conn,
         TicketRequest(
             customer_id=customer.id,

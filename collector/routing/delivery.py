@@ -7,25 +7,24 @@ from pathlib import Path
 
 from alerts.channels import ChannelBook, ChannelConfigError, SmtpSettings
 from alerts.oncall import RotaError, load_rota
+from alerts.outbox import Outbox
 from alerts.worker import DeliveryWorker
-from collector.config import ConfigError
-from collector.service import Collector
+from collector.config import ConfigError, NotificationSettings
 
 log = logging.getLogger("prioritysupport.collector")
 
 
-def build_delivery_worker(collector: Collector) -> DeliveryWorker | None:
+def build_delivery_worker(settings: NotificationSettings, outbox: Outbox) -> DeliveryWorker | None:
     """The worker for the configured channels; ConfigError (naming the key) when a file cannot be used."""
     try:
-        return _build(collector)
+        return _build(settings, outbox)
     except RotaError as exc:
         raise ConfigError(f"notifications.rota: {exc}") from None
     except ChannelConfigError as exc:
         raise ConfigError(f"notifications.apprise_config: {exc}") from None
 
 
-def _build(collector: Collector) -> DeliveryWorker | None:
-    settings = collector.config.notifications
+def _build(settings: NotificationSettings, outbox: Outbox) -> DeliveryWorker | None:
     smtp = (
         SmtpSettings(host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_sender)
         if settings.smtp_host
@@ -42,4 +41,4 @@ def _build(collector: Collector) -> DeliveryWorker | None:
     else:
         log.warning("no [notifications] channels configured: notifications are stored but not delivered")
         return None
-    return DeliveryWorker(collector.outbox, channels)
+    return DeliveryWorker(outbox, channels)

@@ -243,7 +243,7 @@ def test_an_alertmanager_availability_alert_joins_the_instance_condition(collect
     def alert(status: str, fingerprint: str = "f1") -> dict[str, Any]:
         with transaction(collector.engine) as conn:
             payload = AmAlert(status=status, labels=labels, fingerprint=fingerprint)
-            return handle_alert(conn, collector, payload)
+            return handle_alert(conn, collector.alert_intake(), payload)
 
     first = alert("firing")
     assert first["result"] == "opened" and first["condition"] == "odoo.availability"
@@ -260,7 +260,7 @@ def test_an_alertmanager_availability_alert_joins_the_instance_condition(collect
     # Without the availability label an alert keeps its own ticket per fingerprint.
     with transaction(collector.engine) as conn:
         other = AmAlert(status="firing", labels={"customer": "acme", "alertname": "Backup"}, fingerprint="b1")
-        assert handle_alert(conn, collector, other)["result"] == "opened"
+        assert handle_alert(conn, collector.alert_intake(), other)["result"] == "opened"
     assert len(tickets(collector)) == 2
 
 
@@ -272,9 +272,11 @@ def test_an_alertmanager_alert_alone_opens_and_recovers(collector: Collector) ->
         "condition": "beschikbaarheid",
     }
     with transaction(collector.engine) as conn:
-        handle_alert(conn, collector, AmAlert(status="firing", labels=labels, fingerprint="x"))
+        handle_alert(conn, collector.alert_intake(), AmAlert(status="firing", labels=labels, fingerprint="x"))
     with transaction(collector.engine) as conn:
-        answer = handle_alert(conn, collector, AmAlert(status="resolved", labels=labels, fingerprint="x"))
+        answer = handle_alert(
+            conn, collector.alert_intake(), AmAlert(status="resolved", labels=labels, fingerprint="x")
+        )
     assert answer["result"] == "resolved noted" and len(tickets(collector)) == 1
     assert ticket_events(collector, "recovered") == ["odoo.availability recovered"]
 

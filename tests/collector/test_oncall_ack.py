@@ -83,7 +83,7 @@ def wired(tmp_path: Path, clock: FixedClock, hook: WebhookReceiver) -> Iterator[
 def test_page_to_the_person_on_call_carries_a_link_that_stops_escalation(
     wired: Collector, clock: FixedClock, hook: WebhookReceiver
 ) -> None:
-    worker = build_delivery_worker(wired)
+    worker = build_delivery_worker(wired.config.notifications, wired.outbox)
     assert worker is not None
     send(wired, "acme", [failing()])
     send(wired, "acme", [failing()])
@@ -121,6 +121,6 @@ def test_a_missing_rota_is_a_configuration_error(tmp_path: Path, clock: FixedClo
     built = build_collector(config, clock=clock, engine=prepared_engine(url))
     try:
         with pytest.raises(ConfigError, match=r"notifications\.rota"):
-            build_delivery_worker(built)
+            build_delivery_worker(built.config.notifications, built.outbox)
     finally:
         built.engine.dispose()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from alerts import tables as at
 from alerts.clock import FixedClock
 from alerts.metrics import DeliveryMetrics
-from collector.http.metrics import DatabaseGauges, delivery_label_sets
+from collector.monitoring.metrics import DatabaseGauges, delivery_label_sets
 from collector.routing.rules import DEFAULT_RULES
 from collector.service import Collector
 from collector.storage.after_commit import transaction

@@ -8,27 +8,30 @@ offers to sign in to the ticket. The language is the recipient's (their staff ac
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, FastAPI
+import jinja2
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 
 from alerts.channels import MAILTO_PREFIX, PERSON_PREFIX, TAG_PREFIX
+from alerts.clock import Clock
 from alerts.oncall import Rota
+from alerts.outbox import Outbox
 from alerts.people_time import deadline_phrase, local_time, relative
 from alerts.signing import AckClaim, InvalidAckToken
-from collector.service import Collector
+from collector.http.deps import CollectorDep, RotaDep
 from collector.storage import tables as t
 from collector.storage.helpdesk_tables import staff_users
 from collector.tickets.ack_texts import ACK_TEXTS
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).parent.parent  # collector/http: templates/ and static/
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
@@ -70,40 +73,43 @@ def _language(conn: Connection, keys: list[str]) -> str:
     return str(row.language) if row and row.language in ACK_TEXTS else "nl"
 
 
-def install_ack_page(app: FastAPI, collector: Collector, rota: Callable[[], Rota] | None) -> None:
-    import jinja2
-
+@cache
+def _template() -> jinja2.Template:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True
     )
-    template = env.get_template("ack.html")
-    outbox, signer = collector.outbox, collector.outbox.ack_signer
-    router = APIRouter()
+    return env.get_template("ack.html")
 
-    def _rota() -> Rota | None:
-        try:
-            return rota() if rota else None
-        except Exception:  # a broken rota file must not take the page down: names fall back to ids
-            return None
 
-    def render(state: str, lang: str, status: int = 200, **values: Any) -> HTMLResponse:
-        texts = ACK_TEXTS[lang]
-        title = texts.get(f"{state}_title", texts["title"])
-        body = template.render(state=state, lang=lang, t=texts, title=title, **values)
-        return HTMLResponse(body, status_code=status, headers=HEADERS)
+def render(state: str, lang: str, status: int = 200, **values: Any) -> HTMLResponse:
+    texts = ACK_TEXTS[lang]
+    title = texts.get(f"{state}_title", texts["title"])
+    body = _template().render(state=state, lang=lang, t=texts, title=title, **values)
+    return HTMLResponse(body, status_code=status, headers=HEADERS)
 
-    def ticket_url(ref: str, lang: str) -> str:
-        return f"/staff/tickets/{quote(ref, safe='')}?lang={lang}"
 
-    def details(conn: Connection, ref: str, lang: str) -> dict[str, Any]:
+def ticket_url(ref: str, lang: str) -> str:
+    return f"/staff/tickets/{quote(ref, safe='')}?lang={lang}"
+
+
+@dataclass(frozen=True)
+class AckPage:
+    """What one request of the page works with; `rota` is None without one or when it cannot be read."""
+
+    engine: Engine
+    clock: Clock
+    outbox: Outbox
+    rota: Rota | None
+
+    def details(self, conn: Connection, ref: str, lang: str) -> dict[str, Any]:
         ticket = conn.execute(select(t.tickets).where(t.tickets.c.number == ref)).first()
         if ticket is None:
             return {"ticket": None, "ref": ref, "ticket_url": ticket_url(ref, lang)}
-        now = collector.clock.now()
+        now = self.clock.now()
         customer = conn.execute(
             select(t.customers.c.name).where(t.customers.c.id == ticket.customer_id)
         ).scalar()
-        episode = outbox.episode_start(conn, ref)
+        episode = self.outbox.episode_start(conn, ref)
         since = max(episode, ticket.registered_at) if episode else ticket.registered_at
         if ticket.first_response_at is None and ticket.response_due is not None:
             due, which = ticket.response_due, "response"
@@ -125,7 +131,8 @@ def install_ack_page(app: FastAPI, collector: Collector, rota: Callable[[], Rota
             "ticket_url": ticket_url(ref, lang),
         }
 
-    def claim_of(token: str) -> tuple[AckClaim | None, InvalidAckToken | None]:
+    def claim_of(self, token: str) -> tuple[AckClaim | None, InvalidAckToken | None]:
+        signer = self.outbox.ack_signer
         if signer is None:
             return None, InvalidAckToken("acknowledgement links are not configured")
         try:
@@ -133,47 +140,59 @@ def install_ack_page(app: FastAPI, collector: Collector, rota: Callable[[], Rota
         except InvalidAckToken as error:
             return None, error
 
-    def refused(error: InvalidAckToken) -> HTMLResponse:
+    def refused(self, error: InvalidAckToken) -> HTMLResponse:
         if error.claim is None:
             return render("invalid", "nl", 403, ticket=None)
-        with collector.engine.connect() as conn:
-            who = identify(conn, error.claim.recipient, _rota())
-            shown = details(conn, error.claim.subject_ref, who.language)
+        with self.engine.connect() as conn:
+            who = identify(conn, error.claim.recipient, self.rota)
+            shown = self.details(conn, error.claim.subject_ref, who.language)
         return render("expired", who.language, 410, **{**shown, "ticket": None})
 
-    @router.get("/ack/{token}", response_class=HTMLResponse)
-    def ack_form(token: str) -> HTMLResponse:
-        claim, error = claim_of(token)
-        if claim is None:
-            assert error is not None
-            return refused(error)
-        with collector.engine.connect() as conn:
-            who = identify(conn, claim.recipient, _rota())
-            shown = details(conn, claim.subject_ref, who.language)
-            if outbox.episode_start(conn, claim.subject_ref) is None:
-                return render("nothing", who.language, 404, **shown)
-            earlier = outbox.current_ack(conn, claim.subject_ref)
-        if earlier is not None:
-            at = local_time(earlier.at, who.language)
-            return render("already", who.language, ack_by=earlier.by, ack_at=at, **shown)
-        return render("open", who.language, by=who.by, **shown)
 
-    @router.post("/ack/{token}", response_class=HTMLResponse)
-    def ack_submit(token: str) -> HTMLResponse:
-        claim, error = claim_of(token)
-        if claim is None:
-            assert error is not None
-            return refused(error)
-        with collector.engine.connect() as conn:
-            who = identify(conn, claim.recipient, _rota())
-        outcome = outbox.acknowledge_once(claim.subject_ref, who.by, via="link")
-        with collector.engine.connect() as conn:
-            shown = details(conn, claim.subject_ref, who.language)
-        if outcome.status == "nothing":
+async def ack_page(collector: CollectorDep, rota: RotaDep) -> AckPage:
+    return AckPage(collector.engine, collector.clock, collector.outbox, rota)
+
+
+AckPageDep = Annotated[AckPage, Depends(ack_page)]
+router = APIRouter()
+
+
+@router.get("/ack/{token}", response_class=HTMLResponse)
+def ack_form(token: str, page: AckPageDep) -> HTMLResponse:
+    claim, error = page.claim_of(token)
+    if claim is None:
+        assert error is not None
+        return page.refused(error)
+    with page.engine.connect() as conn:
+        who = identify(conn, claim.recipient, page.rota)
+        shown = page.details(conn, claim.subject_ref, who.language)
+        if page.outbox.episode_start(conn, claim.subject_ref) is None:
             return render("nothing", who.language, 404, **shown)
-        state = "done" if outcome.status == "acknowledged" else "already"
-        at = local_time(outcome.at, who.language)
-        return render(state, who.language, ack_by=outcome.by, ack_at=at, **shown)
+        earlier = page.outbox.current_ack(conn, claim.subject_ref)
+    if earlier is not None:
+        at = local_time(earlier.at, who.language)
+        return render("already", who.language, ack_by=earlier.by, ack_at=at, **shown)
+    return render("open", who.language, by=who.by, **shown)
 
-    app.include_router(router)
+
+@router.post("/ack/{token}", response_class=HTMLResponse)
+def ack_submit(token: str, page: AckPageDep) -> HTMLResponse:
+    claim, error = page.claim_of(token)
+    if claim is None:
+        assert error is not None
+        return page.refused(error)
+    with page.engine.connect() as conn:
+        who = identify(conn, claim.recipient, page.rota)
+    outcome = page.outbox.acknowledge_once(claim.subject_ref, who.by, via="link")
+    with page.engine.connect() as conn:
+        shown = page.details(conn, claim.subject_ref, who.language)
+    if outcome.status == "nothing":
+        return render("nothing", who.language, 404, **shown)
+    state = "done" if outcome.status == "acknowledged" else "already"
+    at = local_time(outcome.at, who.language)
+    return render(state, who.language, ack_by=outcome.by, ack_at=at, **shown)
+
+
+def mount_ack_static(app: FastAPI) -> None:
+    """The page's stylesheet; a mount, so it cannot travel inside the router."""
     app.mount("/ack-static", StaticFiles(directory=str(HERE / "static")), name="ack-static")
