@@ -1,19 +1,23 @@
-"""The staff queue: open tickets, most urgent first, filtered by customer, priority, state and assignee."""
+"""The staff queue: tickets most urgent first, filtered by customer, priority, state and assignee, in
+pages of PAGE_SIZE whose links keep the filters and the language."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from collector.helpdesk.staff import queue_query
 from collector.helpdesk.staff.accounts import list_usernames
 from collector.helpdesk.staff.deps import PageDep, Who
-from collector.helpdesk.staff.queue import sla_view, sort_key
+from collector.helpdesk.staff.pagination import paginate
+from collector.helpdesk.staff.queue import sla_view
 from collector.http.deps import CollectorDep
 from collector.storage import tables as core
-from collector.storage.helpdesk_tables import assignments
 from collector.tickets.acknowledgement import current_acks
-from collector.tickets.core import OPEN_STATES, STATES
+from collector.tickets.core import STATES
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
 
@@ -21,50 +25,33 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 @router.get("")
 def queue(
     collector: CollectorDep,
-    page: PageDep,
+    render: PageDep,
     who: Who,
     customer: str = "",
     priority: str = "",
     state: str = "open",
     assignee: str = "",
+    page: str = "1",
 ) -> Response:
     now = collector.clock.now()
-    query = (
-        select(
-            core.tickets,
-            core.customers.c.key.label("customer_key"),
-            core.customers.c.name.label("customer_name"),
-            assignments.c.username.label("assignee"),
-        )
-        .join(core.customers, core.customers.c.id == core.tickets.c.customer_id)
-        .outerjoin(assignments, assignments.c.ticket_id == core.tickets.c.id)
-    )
-    if customer:
-        query = query.where(core.customers.c.key == customer)
-    if priority:
-        query = query.where(core.tickets.c.priority == priority)
-    if state == "open":
-        query = query.where(core.tickets.c.state.in_(OPEN_STATES))
-    elif state in STATES:
-        query = query.where(core.tickets.c.state == state)
     if assignee == "me":
         assignee = who.user.username
-    if assignee == "-":
-        query = query.where(assignments.c.username.is_(None))
-    elif assignee:
-        query = query.where(assignments.c.username == assignee)
+    filters = queue_query.QueueFilters(customer, priority, state, assignee)
     with collector.engine.connect() as conn:
-        rows = conn.execute(query.order_by(core.tickets.c.id.desc()).limit(1000)).all()
+        pages = paginate(queue_query.count(conn, filters), page, queue_query.PAGE_SIZE)
+        rows = queue_query.page_rows(conn, filters, now, pages.offset)
         customers = list(conn.execute(select(core.customers.c.key).order_by(core.customers.c.key)).scalars())
         users = list_usernames(conn)
         acks = current_acks(conn, [row.number for row in rows], who.lang)
-    items = sorted(((row, sla_view(row, now)) for row in rows), key=lambda pair: sort_key(pair[1]))
-    return page(
+    kept = {"lang": who.lang, **filters.query()}
+    return render(
         "staff/queue.html",
-        items=items,
+        items=[(row, sla_view(row, now)) for row in rows],
         acks=acks,
         customers=customers,
         users=users,
         states=STATES,
         filters={"customer": customer, "priority": priority, "state": state, "assignee": assignee},
+        pages=pages,
+        page_url=lambda number: "/staff?" + urlencode({**kept, "page": number}),
     )
