@@ -185,7 +185,7 @@ class MonitoringSettings:
     sweep_seconds: float = setting(
         NUMBER, 30.0, "Seconds between sweeps: SLA breaches, held tickets, silent agents."
     )
-    # Over the agent's defaults (agent/schema/check-kinds.json) per check key ({"odoo.login": ("high", "organisation")}).
+    # Over the agent's defaults (agent/schema/check-kinds.json), per check key: {"odoo.login": ("high", ...)}.
     check_overrides: dict[str, tuple[str, str]] = setting(
         TABLE,
         {},

@@ -1,4 +1,4 @@
-"""Adding the helpdesk to the collector's FastAPI app."""
+"""Adding the helpdesk to the collector's FastAPI app: the runtime on app.state, then the routers."""
 
 from __future__ import annotations
 
@@ -16,13 +16,10 @@ from collector.service import Collector
 STATIC = Path(__file__).with_name("static")
 
 
-def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | None = None) -> Helpdesk:
-    from collector.helpdesk.public import api, web
-    from collector.helpdesk.staff import pages as staff
-
-    settings = settings or collector.extras.get("helpdesk") or HelpdeskSettings.from_env()
+def runtime(collector: Collector, settings: HelpdeskSettings) -> Helpdesk:
+    """What the routes share: the signer with its secret, the rate limits and the page templates."""
     secret = settings.secret_key or load_or_create_secret(collector.engine)
-    helpdesk = Helpdesk(
+    return Helpdesk(
         collector=collector,
         settings=settings,
         signer=Signer(secret, settings.session_hours * 3600),
@@ -32,12 +29,21 @@ def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | Non
         pages=page_environment(),
         form_attempts=RateLimiter(settings.form_attempts, settings.form_window_seconds),
     )
-    app.include_router(api.router(helpdesk))
-    app.include_router(web.router(helpdesk))
-    app.include_router(staff.router(helpdesk))
-    staff.install_handlers(app, helpdesk)
-    from collector.helpdesk.staff.guard import ManagementApiGuard
 
+
+def install(app: FastAPI, collector: Collector, settings: HelpdeskSettings | None = None) -> Helpdesk:
+    from collector.helpdesk.public import api, web
+    from collector.helpdesk.staff.guard import ManagementApiGuard
+    from collector.helpdesk.staff.routes import ROUTERS as STAFF_ROUTERS
+    from collector.helpdesk.staff.routes.errors import install_handlers
+
+    settings = settings or collector.extras.get("helpdesk") or HelpdeskSettings.from_env()
+    helpdesk = runtime(collector, settings)
+    app.state.collector = collector  # what collector.http.deps reads; create_app may have set it already
+    app.state.helpdesk = helpdesk  # what collector.helpdesk.deps reads
+    for router in (api.router, web.router, *STAFF_ROUTERS):
+        app.include_router(router)
+    install_handlers(app)
     app.add_middleware(ManagementApiGuard, helpdesk=helpdesk, guard_api=settings.protect_management_api)
     app.mount("/helpdesk-static", StaticFiles(directory=str(STATIC)), name="helpdesk-static")
     collector.extras["helpdesk_runtime"] = helpdesk

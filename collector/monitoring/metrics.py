@@ -5,12 +5,13 @@ from __future__ import annotations
 import glob
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import Connection, Engine, func, select, text
+from sqlalchemy import Connection, Engine, case, func, select, text
 
 from alerts.clock import Clock
 from alerts.outbox import channel_of
@@ -112,7 +113,11 @@ class TicketMetrics:
 
 
 class DatabaseGauges(Collector):
-    """Tickets, breaches, agent silence and limits, computed when Prometheus scrapes."""
+    """Tickets, breaches, agent silence and limits, computed when Prometheus scrapes.
+
+    Counting is the database's work (GROUP BY): a scrape costs a handful of small result sets however
+    many tickets and breach events there are.
+    """
 
     def __init__(self, engine: Engine, clock: Clock, backup_glob: str | None = None) -> None:
         self.engine = engine
@@ -124,108 +129,22 @@ class DatabaseGauges(Collector):
 
     def collect(self) -> Iterator[Metric]:
         now = self.clock.now()
-        open_tickets = GaugeMetricFamily(
-            "prioritysupport_tickets_open",
-            "Open tickets by customer and priority.",
-            labels=["customer", "priority"],
-        )
-        at_risk = GaugeMetricFamily(
-            "prioritysupport_tickets_at_risk",
-            "Open tickets past the pre-breach point (75% of the response target) without a first response.",
-            labels=["customer", "priority"],
-        )
-        # From the append-only breach events, so every replica and every restart tells the same count.
-        # The priority is the one the ticket had when it breached: a later reassessment moves no count.
-        breaches = CounterMetricFamily(
-            "prioritysupport_sla_breaches",
-            "SLA targets breached, by customer, target (response, resolution) and priority at the breach.",
-            labels=["customer", "target", "priority"],
-        )
-        last_seen = GaugeMetricFamily(
-            "prioritysupport_agent_last_seen_age_seconds",
-            "Seconds since the last report of each Odoo instance (none yet: since its agent's enrolment).",
-            labels=["customer", "odoo_instance"],
-        )
-        customer_info = GaugeMetricFamily(
-            "prioritysupport_customer_info",
-            "Always 1 per customer in contracts.toml (the dashboards' customer list).",
-            labels=["customer", "name"],
-        )
-        usage = GaugeMetricFamily(
-            "prioritysupport_limit_usage",
-            "Users and custom lines counted, per customer.",
-            labels=["customer", "metric"],
-        )
-        limit = GaugeMetricFamily(
-            "prioritysupport_limit_value",
-            "The contract limit in force, per customer.",
-            labels=["customer", "metric"],
-        )
-        customer_key = t.customers.c.key
         with self.engine.connect() as conn:
-            # Every customer gets every series (zero until something happens): rules and panels see them.
-            names = dict(conn.execute(select(customer_key, t.customers.c.name)).all())
-            keys = list(names)
-            for key, name in names.items():
-                customer_info.add_metric([key, name], 1)
-            opened = {(key, priority): 0 for key in keys for priority in PRIORITIES}
-            for key, priority, count in conn.execute(
-                select(customer_key, t.tickets.c.priority, func.count())
-                .join(t.customers, t.customers.c.id == t.tickets.c.customer_id)
-                .where(t.tickets.c.state.in_(OPEN_STATES))
-                .group_by(customer_key, t.tickets.c.priority)
-            ):
-                opened[(key, priority)] = count
-            for labels, value in opened.items():
-                open_tickets.add_metric(list(labels), value)
-            risky = {(key, priority): 0 for key in keys for priority in PRIORITIES}
-            breached = {(key, target, p): 0 for key in keys for target in TARGETS for p in PRIORITIES}
-            for key, priority, count in conn.execute(
-                select(customer_key, t.tickets.c.priority, func.count())
-                .join(t.customers, t.customers.c.id == t.tickets.c.customer_id)
-                .where(
-                    t.tickets.c.state.in_(OPEN_STATES)
-                    & t.tickets.c.first_response_at.is_(None)
-                    & (t.tickets.c.prebreach_at <= now)
-                )
-                .group_by(customer_key, t.tickets.c.priority)
-            ):
-                risky[(key, priority)] = count
-            for key, target, priority in breach_keys(conn):
-                breached[(key, target, priority)] = breached.get((key, target, priority), 0) + 1
-            for labels, value in risky.items():
-                at_risk.add_metric(list(labels), value)
-            for counted, value in breached.items():
-                breaches.add_metric(list(counted), value)
-            enrolled = dict(
-                conn.execute(
-                    select(t.agent_tokens.c.customer_id, func.min(t.agent_tokens.c.created_at))
-                    .where(t.agent_tokens.c.revoked_at.is_(None))
-                    .group_by(t.agent_tokens.c.customer_id)
-                ).all()
+            customers = conn.execute(select(t.customers.c.id, t.customers.c.key, t.customers.c.name)).all()
+            keys = {row.id: row.key for row in customers}
+            yield from ticket_families(conn, keys, now)
+            yield breach_family(conn, list(keys.values()))
+            yield last_seen_family(conn, now)
+            yield from limit_families(conn)
+            customer_info = GaugeMetricFamily(
+                "prioritysupport_customer_info",
+                "Always 1 per customer in contracts.toml (the dashboards' customer list).",
+                labels=["customer", "name"],
             )
-            for key, customer_id, name, seen in conn.execute(
-                select(customer_key, t.customers.c.id, t.instances.c.name, t.instances.c.last_report_at).join(
-                    t.customers, t.customers.c.id == t.instances.c.customer_id
-                )
-            ):
-                # An agent that never reported is as silent as one that stopped: count from enrolment.
-                since = seen if seen is not None else enrolled.get(customer_id)
-                if since is not None:
-                    last_seen.add_metric([key, name], max((now - since).total_seconds(), 0.0))
-            for key, metric, used, allowed in conn.execute(
-                select(
-                    customer_key,
-                    t.limit_states.c.metric,
-                    t.limit_states.c.usage,
-                    t.limit_states.c.limit_value,
-                ).join(t.customers, t.customers.c.id == t.limit_states.c.customer_id)
-            ):
-                usage.add_metric([key, metric], used)
-                if allowed is not None:
-                    limit.add_metric([key, metric], allowed)
+            for row in customers:
+                customer_info.add_metric([row.key, row.name], 1)
+            yield customer_info
             size = database_size(conn)
-        yield from (open_tickets, at_risk, breaches, last_seen, usage, limit, customer_info)
         if size is not None:
             yield GaugeMetricFamily(
                 "prioritysupport_database_size_bytes", "Size of the collector's database.", value=size
@@ -239,18 +158,124 @@ class DatabaseGauges(Collector):
             )
 
 
-def breach_keys(conn: Connection) -> Iterator[tuple[str, str, str]]:
-    """(customer, target, priority) per breach event; priority as recorded at the breach when it was."""
-    for key, current, body, data in conn.execute(
-        select(t.customers.c.key, t.tickets.c.priority, t.ticket_events.c.body, t.ticket_events.c.data)
+def ticket_families(conn: Connection, keys: dict[int, str], now: datetime) -> Iterator[Metric]:
+    """Open tickets and those at risk, per customer and priority, from one grouped query."""
+    open_tickets = GaugeMetricFamily(
+        "prioritysupport_tickets_open",
+        "Open tickets by customer and priority.",
+        labels=["customer", "priority"],
+    )
+    at_risk = GaugeMetricFamily(
+        "prioritysupport_tickets_at_risk",
+        "Open tickets past the pre-breach point (75% of the response target) without a first response.",
+        labels=["customer", "priority"],
+    )
+    # Every customer gets every series (zero until something happens): rules and panels see them.
+    opened = {(key, priority): 0 for key in keys.values() for priority in PRIORITIES}
+    risky = dict(opened)
+    risk = t.tickets.c.first_response_at.is_(None) & (t.tickets.c.prebreach_at <= now)
+    for customer_id, priority, count, risky_count in conn.execute(
+        select(
+            t.tickets.c.customer_id,
+            t.tickets.c.priority,
+            func.count(),
+            func.coalesce(func.sum(case((risk, 1), else_=0)), 0),
+        )
+        .where(t.tickets.c.state.in_(OPEN_STATES))
+        .group_by(t.tickets.c.customer_id, t.tickets.c.priority)
+    ):
+        opened[(keys[customer_id], priority)] = count
+        risky[(keys[customer_id], priority)] = int(risky_count)
+    for labels, value in opened.items():
+        open_tickets.add_metric(list(labels), value)
+    for labels, value in risky.items():
+        at_risk.add_metric(list(labels), value)
+    yield from (open_tickets, at_risk)
+
+
+def breach_family(conn: Connection, keys: list[str]) -> Metric:
+    # From the append-only breach events, so every replica and every restart tells the same count.
+    # The priority is the one the ticket had when it breached: a later reassessment moves no count.
+    breaches = CounterMetricFamily(
+        "prioritysupport_sla_breaches",
+        "SLA targets breached, by customer, target (response, resolution) and priority at the breach.",
+        labels=["customer", "target", "priority"],
+    )
+    breached = {(key, target, p): 0 for key in keys for target in TARGETS for p in PRIORITIES}
+    for key, target, priority, count in breach_counts(conn):
+        breached[(key, target, priority)] = breached.get((key, target, priority), 0) + count
+    for counted, value in breached.items():
+        breaches.add_metric(list(counted), value)
+    return breaches
+
+
+def last_seen_family(conn: Connection, now: datetime) -> Metric:
+    last_seen = GaugeMetricFamily(
+        "prioritysupport_agent_last_seen_age_seconds",
+        "Seconds since the last report of each Odoo instance (none yet: since its agent's enrolment).",
+        labels=["customer", "odoo_instance"],
+    )
+    enrolled = dict(
+        conn.execute(
+            select(t.agent_tokens.c.customer_id, func.min(t.agent_tokens.c.created_at))
+            .where(t.agent_tokens.c.revoked_at.is_(None))
+            .group_by(t.agent_tokens.c.customer_id)
+        ).all()
+    )
+    for key, customer_id, name, seen in conn.execute(
+        select(t.customers.c.key, t.customers.c.id, t.instances.c.name, t.instances.c.last_report_at).join(
+            t.customers, t.customers.c.id == t.instances.c.customer_id
+        )
+    ):
+        # An agent that never reported is as silent as one that stopped: count from enrolment.
+        since = seen if seen is not None else enrolled.get(customer_id)
+        if since is not None:
+            last_seen.add_metric([key, name], max((now - since).total_seconds(), 0.0))
+    return last_seen
+
+
+def limit_families(conn: Connection) -> Iterator[Metric]:
+    usage = GaugeMetricFamily(
+        "prioritysupport_limit_usage",
+        "Users and custom lines counted, per customer.",
+        labels=["customer", "metric"],
+    )
+    limit = GaugeMetricFamily(
+        "prioritysupport_limit_value",
+        "The contract limit in force, per customer.",
+        labels=["customer", "metric"],
+    )
+    for key, metric, used, allowed in conn.execute(
+        select(
+            t.customers.c.key,
+            t.limit_states.c.metric,
+            t.limit_states.c.usage,
+            t.limit_states.c.limit_value,
+        ).join(t.customers, t.customers.c.id == t.limit_states.c.customer_id)
+    ):
+        usage.add_metric([key, metric], used)
+        if allowed is not None:
+            limit.add_metric([key, metric], allowed)
+    yield from (usage, limit)
+
+
+def breach_counts(conn: Connection) -> Iterator[tuple[str, str, str, int]]:
+    """(customer, target, priority, breaches); priority as recorded at the breach when it was.
+
+    Grouped in the database by the event text ("response target breached"), whose first word is the
+    target, so only one row per customer, text and priority comes back.
+    """
+    recorded = func.nullif(t.ticket_events.c.data["priority"].as_string(), "")
+    priority = func.coalesce(recorded, t.tickets.c.priority)
+    for key, body, at_breach, count in conn.execute(
+        select(t.customers.c.key, t.ticket_events.c.body, priority, func.count())
         .select_from(t.ticket_events)
         .join(t.tickets, t.tickets.c.id == t.ticket_events.c.ticket_id)
         .join(t.customers, t.customers.c.id == t.tickets.c.customer_id)
         .where(t.ticket_events.c.kind == "breach")
+        .group_by(t.customers.c.key, t.ticket_events.c.body, priority)
     ):
-        target = str(body).split(" ", 1)[0]  # "response target breached"
-        recorded = data.get("priority") if isinstance(data, dict) else None
-        yield key, target, str(recorded or current)
+        yield key, str(body).split(" ", 1)[0], str(at_breach), int(count)
 
 
 def database_size(conn: Connection) -> float | None:

@@ -1,44 +1,15 @@
-"""Shared pieces of the staff pages: who is signed in, rendering, posted forms with CSRF, role checks."""
+"""Shared pieces of the staff pages: posted forms with CSRF, role checks, redirects, local times."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
-from collector.helpdesk.context import Helpdesk
 from collector.helpdesk.i18n import LOCAL_ZONE
-from collector.helpdesk.staff.auth import Signed, current
-
-Page = Callable[..., HTMLResponse]
-
-
-def signed_in(helpdesk: Helpdesk) -> Callable[[Request], Signed]:
-    def who_is(request: Request) -> Signed:
-        return current(helpdesk, request)
-
-    return who_is
-
-
-def page_renderer(helpdesk: Helpdesk) -> Page:
-    def page(name: str, who: Signed, request: Request, status: int = 200, **values: Any) -> HTMLResponse:
-        return helpdesk.html(
-            name,
-            status,
-            lang=who.lang,
-            t=who.t,
-            who=who,
-            now=helpdesk.collector.clock.now(),
-            ok=request.query_params.get("ok", "")[:300],
-            error=request.query_params.get("error", "")[:300],
-            **values,
-        )
-
-    return page
+from collector.helpdesk.staff.auth import Signed
 
 
 class Refused(Exception):
