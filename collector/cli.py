@@ -100,11 +100,11 @@ def serve_command(
     import uvicorn
 
     from collector.config import ConfigError
-    from collector.http.app import create_app
+    from collector.delivery import build_delivery_worker
     from collector.http.proxies import uvicorn_proxy_options
-    from collector.routing.delivery import build_delivery_worker
     from collector.service import build_collector
     from collector.storage.database import make_engine
+    from collector.web.app import create_app
 
     settings = _config(config)
     _logging()
@@ -138,7 +138,7 @@ def worker_command(config: ConfigOption = None) -> None:
     import threading
 
     from collector.config import ConfigError
-    from collector.routing.delivery import build_delivery_worker
+    from collector.delivery import build_delivery_worker
     from collector.service import build_collector
 
     settings = _config(config)
@@ -265,7 +265,7 @@ def maintenance_add(
 ) -> None:
     """Plan a maintenance window."""
     from collector.clock_setup import clock_from_settings
-    from collector.contracts.lookup import resolve_target
+    from collector.contracts.lookup import UnknownTarget, resolve_target
     from collector.monitoring.maintenance import MaintenanceError, add_window
 
     settings = _config(config)
@@ -283,7 +283,7 @@ def maintenance_add(
                 reason,
                 clock_from_settings(settings.clock).now(),
             )
-    except MaintenanceError as exc:
+    except (MaintenanceError, UnknownTarget) as exc:
         _fail(str(exc), 2)
     typer.echo(f"maintenance window {window_id} planned")
 

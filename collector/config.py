@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from collector.policy.catalogue import CatalogueError
+from collector.policy.policy import Policy, load_policy
 from collector.policy.triage import parse_impact, parse_scope
 from collector.routing.rule_config import RULES
 from prioritysupport.config_keys import (
@@ -359,11 +361,20 @@ def parse_config(data: dict[str, Any], base_dir: Path) -> CollectorConfig:
 
 def _check_policy(settings: PolicySettings) -> None:
     """Read the configured catalogue now, so a bad file stops the start with the reason."""
-    if settings.catalogue is None:
-        return
-    from collector.policy_setup import policy_from_settings  # it imports this module
+    if settings.catalogue is not None:
+        policy_from_settings(settings)
 
-    policy_from_settings(settings)  # ConfigError naming the file and what is wrong with it
+
+def policy_from_settings(settings: PolicySettings) -> Policy:
+    """The shipped catalogue with the configured override merged over it; ConfigError when it is bad."""
+    try:
+        return load_policy(settings.catalogue)
+    except CatalogueError as exc:  # its message names the file and the key
+        raise ConfigError(f"policy.catalogue: {exc}") from None
+    except (OSError, ValueError) as exc:  # unreadable (a folder, no permission) or an odd value
+        raise ConfigError(
+            f"policy.catalogue: catalogue file {settings.catalogue} cannot be used ({exc}): fix or replace it"
+        ) from None
 
 
 def _resolve_sqlite(url: str, base_dir: Path) -> str:

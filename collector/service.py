@@ -16,7 +16,7 @@ from alerts.metrics import DeliveryMetrics
 from alerts.outbox import Outbox
 from alerts.signing import AckSigner
 from collector.clock_setup import clock_from_settings
-from collector.config import CollectorConfig
+from collector.config import CollectorConfig, policy_from_settings
 from collector.contracts.book import contract_in_force
 from collector.contracts.limit_watch import LimitWatch
 from collector.ingest.agent_auth import AgentDirectory
@@ -34,7 +34,6 @@ from collector.monitoring.monitor import Monitor, Probe, http_probe
 from collector.monitoring.odoo_versions import VersionWatch
 from collector.monitoring.watchdog import Watchdog
 from collector.policy.policy import Policy
-from collector.policy_setup import policy_from_settings
 from collector.routing.rules import DEFAULT_RULES, Router, RoutingEvent
 from collector.storage import tables as t
 from collector.storage.after_commit import after_commit, transaction

@@ -182,8 +182,8 @@ class DemoStack:
     def _serve(self) -> None:
         import uvicorn
 
-        from collector.http.app import create_app
         from collector.http.proxies import uvicorn_proxy_options
+        from collector.web.app import create_app
 
         config = uvicorn.Config(
             create_app(self.collector),

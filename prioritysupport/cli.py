@@ -24,8 +24,8 @@ def build_app() -> typer.Typer:
     from agent.cloc.cli import register as register_cloc
     from alerts.cli import register as register_alerts
     from collector.cli import register as register_collector
+    from collector.cli_helpdesk import register as register_helpdesk
     from collector.evaluation.cli import register as register_report
-    from collector.helpdesk.cli import register as register_helpdesk
     from collector.policy.cli import register as register_policy
     from demo.cli import register as register_demo
 

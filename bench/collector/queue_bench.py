@@ -127,7 +127,7 @@ def ticket_row(number: int, customer_id: int, rng: random.Random) -> dict[str, A
 def served(collector: Collector) -> Iterator[str]:
     import uvicorn
 
-    from collector.http.app import create_app
+    from collector.web.app import create_app
 
     port = free_port()
     app = create_app(collector, run_background=False)

@@ -7,11 +7,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from collector.monitoring.maintenance import MaintenanceError
 from collector.storage import tables as t
 
 # Labels that name an Odoo instance on an Alertmanager alert, in the order they are believed.
 INSTANCE_LABELS = ("odoo_instance", "instance_name", "instance")
+
+
+class UnknownTarget(ValueError):
+    """A customer or instance name that names nothing; the message says which."""
 
 
 def instance_named(conn: Any, customer_id: int, name: str) -> int | None:
@@ -32,10 +35,10 @@ def instance_label(labels: Mapping[str, str]) -> str | None:
 def resolve_target(conn: Any, customer_key: str, instance_name: str | None) -> tuple[int, int | None]:
     customer_id = conn.execute(select(t.customers.c.id).where(t.customers.c.key == customer_key)).scalar()
     if customer_id is None:
-        raise MaintenanceError(f"customer {customer_key!r} does not exist")
+        raise UnknownTarget(f"customer {customer_key!r} does not exist")
     if instance_name is None:
         return int(customer_id), None
     instance_id = instance_named(conn, int(customer_id), instance_name)
     if instance_id is None:
-        raise MaintenanceError(f"instance {instance_name!r} does not belong to customer {customer_key!r}")
+        raise UnknownTarget(f"instance {instance_name!r} does not belong to customer {customer_key!r}")
     return int(customer_id), instance_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,20 +12,10 @@ from fastapi.responses import HTMLResponse
 from collector.helpdesk.ratelimit import RateLimiter
 from collector.helpdesk.settings import HelpdeskSettings
 from collector.helpdesk.signing import Signer
+from collector.http.page_headers import PAGE_HEADERS
 from collector.service import Collector
 
 TEMPLATES = Path(__file__).with_name("templates")
-# Only our own scripts, styles and forms; no framing; the receipt link never leaks in a Referer; staff
-# pages are never cached by a shared proxy.
-PAGE_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
-    ),
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
 
 
 @dataclass
@@ -45,10 +36,9 @@ class Helpdesk:
         return HTMLResponse(self.render(name, **values), status_code=status, headers=PAGE_HEADERS)
 
 
-def page_environment() -> Any:
+def page_environment(install_filters: Callable[[Any], None]) -> Any:
+    """The pages' Jinja environment; `install_filters` adds the staff pages' filters (times, names)."""
     import jinja2
-
-    from collector.helpdesk.staff.page_filters import install
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
@@ -56,5 +46,5 @@ def page_environment() -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    install(environment)
+    install_filters(environment)
     return environment

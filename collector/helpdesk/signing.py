@@ -5,6 +5,7 @@ The key comes from the settings, or else from the database (made once, shared by
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -82,3 +83,8 @@ class Signer:
             return serializer.loads(value, max_age=int(max_age))
         except BadSignature:
             return None
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a bearer token or session id: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()

@@ -11,6 +11,7 @@ from collector.helpdesk.context import Helpdesk, page_environment
 from collector.helpdesk.ratelimit import RateLimiter
 from collector.helpdesk.settings import HelpdeskSettings
 from collector.helpdesk.signing import Signer, load_or_create_secret
+from collector.helpdesk.staff.page_filters import install as install_page_filters
 from collector.service import Collector
 
 STATIC = Path(__file__).with_name("static")
@@ -26,7 +27,7 @@ def runtime(collector: Collector, settings: HelpdeskSettings) -> Helpdesk:
         form_limiter=RateLimiter(settings.form_submissions, settings.form_window_seconds),
         # Lock-out protects each account; this slows guessing across many accounts from one address.
         login_limiter=RateLimiter(30, 600.0),
-        pages=page_environment(),
+        pages=page_environment(install_page_filters),
         form_attempts=RateLimiter(settings.form_attempts, settings.form_window_seconds),
     )
 

@@ -8,8 +8,19 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-from collector.helpdesk.context import PAGE_HEADERS
 from collector.http.body_limits import ASGIApp, Message, Receive, Scope, Send
+
+# Only our own scripts, styles and forms; no framing; the receipt link never leaks in a Referer; staff
+# pages are never cached by a shared proxy.
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 
 # FastAPI's /docs and /redoc pages load their scripts from a CDN and run an inline script.
 DOCS_PATHS = ("/docs", "/redoc")

@@ -94,7 +94,7 @@ class LiveServer:
     def __init__(self, collector: Collector) -> None:
         import uvicorn
 
-        from collector.http.app import create_app
+        from collector.web.app import create_app
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -14,9 +14,9 @@ from sqlalchemy import select
 from alerts.clock import FixedClock
 from alerts.tables import acknowledgements
 from collector.helpdesk.staff.accounts import create_user
-from collector.http.app import create_app
 from collector.service import Collector
 from collector.storage.after_commit import transaction
+from collector.web.app import create_app
 from tests.collector.test_condition_groups import DOWN
 from tests.collector.test_monitoring_routing import send, tickets
 from tests.collector.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)

@@ -11,9 +11,9 @@ import pytest
 
 from collector.config import ConfigError, HttpSettings, ServerSettings, parse_config
 from collector.helpdesk.settings import HelpdeskSettings
-from collector.http.app import create_app
 from collector.http.body_limits import BodyRule, pick_rule, too_large_message
 from collector.service import Collector
+from collector.web.app import create_app
 from tests.collector.asgi_probe import call
 from tests.collector.conftest import LiveServer
 

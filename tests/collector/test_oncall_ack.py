@@ -16,7 +16,7 @@ import pytest
 
 from alerts.clock import FixedClock
 from collector.config import CollectorConfig, MonitoringSettings, NotificationSettings
-from collector.routing.delivery import build_delivery_worker
+from collector.delivery import build_delivery_worker
 from collector.service import Collector, build_collector
 from demo.sinks import WebhookReceiver
 from tests.collector.conftest import LiveServer, prepared_engine

@@ -88,7 +88,7 @@ def test_the_customer_who_got_the_incident_notice_hears_of_the_recovery(collecto
 
 
 def test_recovery_ends_the_escalation(wired: Collector, clock: FixedClock, hook: WebhookReceiver) -> None:  # noqa: F811
-    from collector.routing.delivery import build_delivery_worker
+    from collector.delivery import build_delivery_worker
 
     worker = build_delivery_worker(wired.config.notifications, wired.outbox)
     assert worker is not None
@@ -106,7 +106,7 @@ def test_recovery_ends_the_escalation(wired: Collector, clock: FixedClock, hook:
 
 
 def test_resolving_ends_the_escalation(wired: Collector, clock: FixedClock, hook: WebhookReceiver) -> None:  # noqa: F811
-    from collector.routing.delivery import build_delivery_worker
+    from collector.delivery import build_delivery_worker
 
     worker = build_delivery_worker(wired.config.notifications, wired.outbox)
     assert worker is not None

@@ -8,7 +8,7 @@ import pytest
 import requests
 from fastapi.routing import APIRoute
 
-from collector.http.app import create_app
+from collector.web.app import create_app
 from tests.helpdesk.conftest import Rig
 from tests.helpdesk.forms import good_fields, submit
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import requests
 
-from collector.helpdesk.cli import PASSWORD_ENV
+from collector.cli_helpdesk import PASSWORD_ENV
 from collector.helpdesk.staff.accounts import set_password
 from collector.helpdesk.staff.sessions import KEEP_PER_USER, start_session
 from collector.storage.database import writing

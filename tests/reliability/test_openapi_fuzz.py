@@ -16,8 +16,8 @@ from sqlalchemy import func, inspect, select, table
 
 from collector.helpdesk.public.clients import create_client
 from collector.helpdesk.settings import HelpdeskSettings
-from collector.http.app import create_app
 from collector.service import Collector
+from collector.web.app import create_app
 from tests.collector.conftest import staff_headers
 from tests.reliability.figures import record
 

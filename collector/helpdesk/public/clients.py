@@ -5,13 +5,13 @@ Tokens carry 256 bits of randomness, so a fast hash is enough (no password stret
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
+from collector.helpdesk.signing import token_hash
 from collector.storage import tables as core
 from collector.storage.helpdesk_tables import api_clients
 
@@ -28,10 +28,6 @@ class ApiClient:
     customer_id: int
     customer_key: str
     label: str
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
 def create_client(conn: Connection, customer_key: str, label: str, now: datetime) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from alerts.people_time import local_time
 from collector.helpdesk.staff.passwords import burn_time, hash_password, verify_password
-from collector.storage.helpdesk_tables import sign_in_failures, staff_users
+from collector.storage.helpdesk_tables import sign_in_failures, staff_sessions, staff_users
 
 ROLES = ("engineer", "manager", "admin")
 _RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -145,8 +145,6 @@ def authenticate(
 
 def set_password(conn: Connection, username: str, password: str) -> int:
     """A new password; it ends every session of that person at once (how many were ended)."""
-    from collector.helpdesk.staff.sessions import end_all_sessions
-
     row = conn.execute(
         select(staff_users.c.id).where(staff_users.c.username == username.strip().lower())
     ).first()
@@ -158,3 +156,8 @@ def set_password(conn: Connection, username: str, password: str) -> int:
         .values(password_hash=hash_password(password), failed_logins=0, locked_until=None)
     )
     return end_all_sessions(conn, int(row.id))
+
+
+def end_all_sessions(conn: Connection, user_id: int) -> int:
+    """Every session of this person, in every browser; how many there were."""
+    return int(conn.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == user_id)).rowcount)

@@ -11,8 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from collector.helpdesk.context import Helpdesk
 from collector.helpdesk.signing import SESSION_COOKIE
-from collector.helpdesk.staff.accounts import SignInRefused, StaffUser, authenticate
-from collector.helpdesk.staff.sessions import end_all_sessions, end_session, session_user, start_session
+from collector.helpdesk.staff.accounts import SignInRefused, StaffUser, authenticate, end_all_sessions
+from collector.helpdesk.staff.sessions import end_session, session_user, start_session
 from collector.helpdesk.staff.texts import STAFF_TEXTS
 from collector.storage.database import writing
 

@@ -11,8 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, select
 
-from collector.helpdesk.public.clients import token_hash
-from collector.helpdesk.signing import Session
+from collector.helpdesk.signing import Session, token_hash
 from collector.helpdesk.staff.accounts import StaffUser, load_user
 from collector.storage.helpdesk_tables import staff_sessions
 
@@ -49,8 +48,3 @@ def session_user(conn: Connection, session: Session) -> StaffUser | None:
 
 def end_session(conn: Connection, session_id: str) -> None:
     conn.execute(delete(staff_sessions).where(staff_sessions.c.token_hash == token_hash(session_id)))
-
-
-def end_all_sessions(conn: Connection, user_id: int) -> int:
-    """Every session of this person, in every browser; how many there were."""
-    return int(conn.execute(delete(staff_sessions).where(staff_sessions.c.staff_id == user_id)).rowcount)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select
 
-from collector.helpdesk.public.clients import token_hash
+from collector.helpdesk.signing import token_hash
 from collector.helpdesk.staff.accounts import AccountError, StaffUser, load_user
 from collector.storage.helpdesk_tables import staff_tokens, staff_users
 

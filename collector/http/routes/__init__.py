@@ -1,1 +1,1 @@
-"""The collector's HTTP routes, one router per resource; `collector/http/app.py` includes them."""
+"""The collector's HTTP routes, one router per resource; `collector/web/app.py` includes them."""

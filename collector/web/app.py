@@ -10,13 +10,13 @@ from fastapi import FastAPI
 
 from collector.helpdesk import install_helpdesk
 from collector.http.agent_reports import make_report_endpoint
-from collector.http.edge import add_edge_middleware
 from collector.http.errors import EXCEPTION_HANDLERS
 from collector.http.ingest_shortcut import IngestShortcut
 from collector.http.lifespan import lifespan
 from collector.http.routes import ack_page, alertmanager, customers, health, maintenance, tickets
 from collector.http.routes.oncall import oncall_router
 from collector.service import Collector
+from collector.web.edge import add_edge_middleware
 
 # In the order they were always matched and listed in the OpenAPI document.
 ROUTERS = (

@@ -6,9 +6,9 @@ from fastapi import FastAPI
 
 from collector.helpdesk.settings import HelpdeskSettings
 from collector.http.body_limits import BodyLimit
-from collector.http.body_rules import body_rules
 from collector.http.page_headers import PageHeaders
 from collector.service import Collector
+from collector.web.body_rules import body_rules
 
 
 def add_edge_middleware(app: FastAPI, collector: Collector) -> None:
