@@ -24,8 +24,8 @@ from collector.storage import tables as core
 from tests.collector.conftest import FRIDAY_NOON, report
 from tests.helpdesk.conftest import Rig, running_rig
 from tests.helpdesk.forms import good_fields, submit
-from tests.helpdesk.test_people_pages import customer_ids
-from tests.helpdesk.test_staff_pages import act, web_ticket
+from tests.helpdesk.staff.test_people_pages import customer_ids
+from tests.helpdesk.staff.test_staff_pages import act, web_ticket
 from tests.support.visible_text import problems, visible_text
 
 GOLDEN = Path(__file__).with_name("golden")

@@ -173,6 +173,89 @@ def _new_id(conn: Connection, statement: Any) -> int:
     return int(key[0])
 
 
+def _add_contracts(conn: Connection, acme: int, bakker: int) -> None:
+    """acme moves from small to medium on 15 October (and leaves OCA's modules out); bakker is premium."""
+    conn.execute(
+        insert(t.contracts),
+        [
+            dict(
+                customer_id=acme,
+                effective_from=date(2026, 1, 1),
+                package="small",
+                premium=False,
+                migration=False,
+                integrations=["webshop"],
+                notify_customer_incidents=True,
+                excluded_authors=[],
+            ),
+            dict(
+                customer_id=acme,
+                effective_from=date(2026, 10, 15),
+                package="medium",
+                premium=False,
+                migration=False,
+                integrations=["webshop"],
+                notify_customer_incidents=True,
+                excluded_authors=["OCA"],
+            ),
+            dict(
+                customer_id=bakker,
+                effective_from=date(2026, 3, 1),
+                package="large",
+                premium=True,
+                migration=False,
+                integrations=[],
+                notify_customer_incidents=True,
+                excluded_authors=[],
+            ),
+        ],
+    )
+
+
+def _add_tickets(conn: Connection, acme: int, bakker: int, now: datetime) -> None:
+    for ticket in [*TICKETS, PREMIUM_TICKET]:
+        values = dict(ticket)
+        pauses = values.pop("pauses", [])
+        premium = values.pop("premium", False)
+        ticket_id = _new_id(
+            conn,
+            insert(t.tickets).values(
+                customer_id=bakker if premium else acme,
+                source="web",
+                description="",
+                language="nl",
+                proposed_priority=values["priority"],
+                premium=premium,
+                updated_at=now,
+                **values,
+            ),
+        )
+        for start, end in pauses:
+            conn.execute(insert(t.ticket_pauses).values(ticket_id=ticket_id, started_at=start, ended_at=end))
+
+
+def _add_conditions(conn: Connection, instances: dict[str, int], now: datetime) -> None:
+    for condition in CONDITIONS:
+        flips = condition["flips"]
+        condition_id = _new_id(
+            conn,
+            insert(t.conditions).values(
+                instance_id=instances[condition.get("instance", "prod")],
+                check_key=condition["check_key"],
+                kind=condition["kind"],
+                integration=condition["integration"],
+                state=flips[-1][2],
+                consecutive_failures=0,
+                since=flips[-1][0],
+                last_checked_at=now,
+            ),
+        )
+        for at, old, new in flips:
+            conn.execute(
+                insert(t.flips).values(condition_id=condition_id, at=at, old_state=old, new_state=new)
+            )
+
+
 def populate(engine: Engine) -> None:
     """Customers acme (standard, two instances) and bakker (premium), with the data above."""
     now = utc(11, 2, 8)
@@ -185,41 +268,7 @@ def populate(engine: Engine) -> None:
             conn,
             insert(t.customers).values(key="bakker", name="Bakkerij Bakker", language="en"),
         )
-        conn.execute(
-            insert(t.contracts),
-            [
-                dict(
-                    customer_id=acme,
-                    effective_from=date(2026, 1, 1),
-                    package="small",
-                    premium=False,
-                    migration=False,
-                    integrations=["webshop"],
-                    notify_customer_incidents=True,
-                    excluded_authors=[],
-                ),
-                dict(
-                    customer_id=acme,
-                    effective_from=date(2026, 10, 15),
-                    package="medium",
-                    premium=False,
-                    migration=False,
-                    integrations=["webshop"],
-                    notify_customer_incidents=True,
-                    excluded_authors=["OCA"],
-                ),
-                dict(
-                    customer_id=bakker,
-                    effective_from=date(2026, 3, 1),
-                    package="large",
-                    premium=True,
-                    migration=False,
-                    integrations=[],
-                    notify_customer_incidents=True,
-                    excluded_authors=[],
-                ),
-            ],
-        )
+        _add_contracts(conn, acme, bakker)
         instances: dict[str, int] = {}
         for customer_id, name in ((acme, "prod"), (acme, "test"), (bakker, "erp")):
             instances[name] = _new_id(
@@ -228,46 +277,8 @@ def populate(engine: Engine) -> None:
                     customer_id=customer_id, name=name, url=f"https://{name}.example", agent_silent=False
                 ),
             )
-        for ticket in [*TICKETS, PREMIUM_TICKET]:
-            values = dict(ticket)
-            pauses = values.pop("pauses", [])
-            premium = values.pop("premium", False)
-            ticket_id = _new_id(
-                conn,
-                insert(t.tickets).values(
-                    customer_id=bakker if premium else acme,
-                    source="web",
-                    description="",
-                    language="nl",
-                    proposed_priority=values["priority"],
-                    premium=premium,
-                    updated_at=now,
-                    **values,
-                ),
-            )
-            for start, end in pauses:
-                conn.execute(
-                    insert(t.ticket_pauses).values(ticket_id=ticket_id, started_at=start, ended_at=end)
-                )
-        for condition in CONDITIONS:
-            flips = condition["flips"]
-            condition_id = _new_id(
-                conn,
-                insert(t.conditions).values(
-                    instance_id=instances[condition.get("instance", "prod")],
-                    check_key=condition["check_key"],
-                    kind=condition["kind"],
-                    integration=condition["integration"],
-                    state=flips[-1][2],
-                    consecutive_failures=0,
-                    since=flips[-1][0],
-                    last_checked_at=now,
-                ),
-            )
-            for at, old, new in flips:
-                conn.execute(
-                    insert(t.flips).values(condition_id=condition_id, at=at, old_state=old, new_state=new)
-                )
+        _add_tickets(conn, acme, bakker, now)
+        _add_conditions(conn, instances, now)
         for sequence, (instance, received, users, lines, modules) in enumerate(SAMPLES):
             body = _report_body(instance, users, lines, sequence, modules)
             conn.execute(

@@ -23,7 +23,7 @@ from collector.monitoring.maintenance import add_window
 from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
-from tests.collector.test_monitoring_routing import ids, notifications, send, tickets
+from tests.collector.monitoring.test_monitoring_routing import ids, notifications, send, tickets
 
 DOWN = [
     {"key": "odoo.login_page", "kind": "login_page", "status": "failing", "detail": "HTTP 502"},
@@ -285,7 +285,7 @@ def test_the_shipped_instance_down_rule_joins_the_availability_condition() -> No
     from collector.monitoring.availability_alerts import AVAILABILITY_LABELS
     from tests.deploy.components import load_yaml
 
-    rules_file = Path(__file__).resolve().parents[2] / "deploy" / "prometheus" / "rules" / "alerts.yml"
+    rules_file = Path(__file__).resolve().parents[3] / "deploy" / "prometheus" / "rules" / "alerts.yml"
     rules = [rule for group in load_yaml(rules_file)["groups"] for rule in group["rules"]]
     [instance_down] = [rule for rule in rules if rule.get("alert") == "PrioritySupportInstanceDown"]
     assert instance_down["labels"]["condition"] in AVAILABILITY_LABELS

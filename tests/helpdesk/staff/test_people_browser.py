@@ -13,11 +13,11 @@ from collector.monitoring.maintenance import add_window
 from collector.storage import tables as core
 from tests.collector.conftest import report
 from tests.helpdesk.conftest import PASSWORD, Rig
-from tests.helpdesk.test_people_pages import customer_ids
-from tests.helpdesk.test_staff_pages import act, web_ticket
+from tests.helpdesk.staff.test_people_pages import customer_ids
+from tests.helpdesk.staff.test_staff_pages import act, web_ticket
 from tests.support.components import require_binary
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "people"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "people"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",

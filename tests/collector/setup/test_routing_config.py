@@ -14,7 +14,7 @@ from collector.config import ConfigError, load_config, parse_config
 from collector.routing.rules import DEFAULT_RULES
 from collector.service import Collector, build_collector
 from tests.collector.conftest import prepared_engine
-from tests.collector.test_tickets import open_ticket
+from tests.collector.tickets.test_tickets import open_ticket
 
 RULES = """
 [[routing.rules]]

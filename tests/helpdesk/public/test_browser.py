@@ -7,7 +7,7 @@ from pathlib import Path
 from tests.helpdesk.conftest import NUMBER, PASSWORD, Rig
 from tests.support.components import require_binary
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "helpdesk"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "helpdesk"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",

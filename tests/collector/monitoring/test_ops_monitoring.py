@@ -18,7 +18,7 @@ from collector.routing.rules import DEFAULT_RULES
 from collector.service import Collector
 from collector.storage.after_commit import transaction
 from tests.collector.conftest import make_collector, token_for
-from tests.collector.test_tickets import local, open_ticket
+from tests.collector.tickets.test_tickets import local, open_ticket
 
 
 def sample(collector: Collector, name: str, **labels: str) -> float | None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from alerts.tables import outbox
 from alerts.templates import render
 from collector.service import Collector
-from tests.collector.test_limits_versions import send_counts
+from tests.collector.monitoring.test_limits_versions import send_counts
 
 BASE = {"subject_ref": "limits:1:users", "usage": 23, "limit": 25, "metric": "users", "contact": "Jan"}
 WORDING = {

@@ -10,10 +10,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from collector.storage.helpdesk_tables import assignments
-from tests.collector.test_condition_groups import DOWN
-from tests.collector.test_monitoring_routing import send, tickets
+from tests.collector.monitoring.test_condition_groups import DOWN
+from tests.collector.monitoring.test_monitoring_routing import send, tickets
 from tests.helpdesk.conftest import Rig
-from tests.helpdesk.test_staff_pages import act
+from tests.helpdesk.staff.test_staff_pages import act
 
 
 def text(page: str) -> str:
@@ -39,7 +39,7 @@ def test_acknowledging_a_page_shows_on_the_ticket_and_in_the_queue(rig: Rig) -> 
 def test_a_web_form_page_leads_with_its_subject_deadline_and_number(rig: Rig) -> None:
     from alerts.tables import outbox
     from alerts.templates import render
-    from tests.helpdesk.test_staff_pages import web_ticket
+    from tests.helpdesk.staff.test_staff_pages import web_ticket
 
     number = web_ticket(rig)  # Acme (premium), "Niemand kan inloggen", blocked, everyone: an A incident
     with rig.collector.engine.connect() as conn:

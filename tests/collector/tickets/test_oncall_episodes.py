@@ -16,9 +16,9 @@ from collector.service import Collector
 from collector.storage.after_commit import transaction
 from collector.storage.helpdesk_tables import assignments
 from demo.sinks import WebhookReceiver
-from tests.collector.test_condition_groups import DOWN, all_ok, ticket_events
-from tests.collector.test_monitoring_routing import notifications, send, tickets
-from tests.collector.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)
+from tests.collector.monitoring.test_condition_groups import DOWN, all_ok, ticket_events
+from tests.collector.monitoring.test_monitoring_routing import notifications, send, tickets
+from tests.collector.tickets.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)
 
 INTEGRATION_DOWN = {
     "key": "integration:webshop",

@@ -18,7 +18,7 @@ from collector.service import Collector
 from collector.storage.after_commit import transaction
 from collector.tickets.timeline import ticket_timeline
 from demo.sinks import MailCatcher, WebhookReceiver
-from tests.collector.test_monitoring_routing import failing, send, tickets
+from tests.collector.monitoring.test_monitoring_routing import failing, send, tickets
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ from pathlib import Path
 from alerts.clock import FixedClock
 from collector.service import Collector
 from tests.collector.conftest import LiveServer
-from tests.collector.test_ack_page import link, paged
-from tests.collector.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)
+from tests.collector.tickets.test_ack_page import link, paged
+from tests.collector.tickets.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)
 from tests.support.components import require_binary
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "ack"
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "ack"
 ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-quic",

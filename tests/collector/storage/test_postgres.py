@@ -22,7 +22,7 @@ from tests.collector.conftest import (
     staff_headers,
     token_for,
 )
-from tests.collector.test_tickets import concurrent_numbers
+from tests.collector.tickets.test_tickets import concurrent_numbers
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_numbers_are_unique_under_concurrency(pg_collector: Collector) -> None:
 
 
 def test_batch_semantics(postgres_url: str) -> None:
-    from tests.collector.test_group_commit import check_batch_semantics
+    from tests.collector.ingest.test_group_commit import check_batch_semantics
 
     built = make_collector(fresh_postgres_database(postgres_url), FixedClock(FRIDAY_NOON))
     try:
@@ -66,6 +66,6 @@ def test_batch_semantics(postgres_url: str) -> None:
 
 
 def test_0005_moves_existing_reports_on_postgresql(postgres_url: str) -> None:
-    from tests.collector.test_migrations import check_reports_move_to_bounded_storage
+    from tests.collector.storage.test_migrations import check_reports_move_to_bounded_storage
 
     check_reports_move_to_bounded_storage(fresh_postgres_database(postgres_url))

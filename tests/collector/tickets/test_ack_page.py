@@ -17,9 +17,9 @@ from collector.helpdesk.staff.accounts import create_user
 from collector.service import Collector
 from collector.storage.after_commit import transaction
 from collector.web.app import create_app
-from tests.collector.test_condition_groups import DOWN
-from tests.collector.test_monitoring_routing import send, tickets
-from tests.collector.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)
+from tests.collector.monitoring.test_condition_groups import DOWN
+from tests.collector.monitoring.test_monitoring_routing import send, tickets
+from tests.collector.tickets.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

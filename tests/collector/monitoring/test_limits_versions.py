@@ -14,7 +14,7 @@ from collector.monitoring.odoo_versions import is_supported, major_of
 from collector.service import Collector
 from collector.storage import tables as t
 from tests.collector.conftest import report
-from tests.collector.test_monitoring_routing import ids
+from tests.collector.monitoring.test_monitoring_routing import ids
 
 
 def send_counts(collector: Collector, users: int, lines: int = 100, **extra: Any) -> None:

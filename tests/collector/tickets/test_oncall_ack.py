@@ -20,7 +20,7 @@ from collector.delivery import build_delivery_worker
 from collector.service import Collector, build_collector
 from demo.sinks import WebhookReceiver
 from tests.collector.conftest import LiveServer, prepared_engine
-from tests.collector.test_monitoring_routing import failing, send, tickets
+from tests.collector.monitoring.test_monitoring_routing import failing, send, tickets
 
 PUBLIC_URL = "https://support.partner.example"
 

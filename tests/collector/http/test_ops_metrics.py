@@ -6,7 +6,7 @@ from __future__ import annotations
 from alerts.clock import FixedClock
 from collector.service import Collector
 from collector.storage.after_commit import transaction
-from tests.collector.test_tickets import local, open_ticket
+from tests.collector.tickets.test_tickets import local, open_ticket
 
 
 def sample(collector: Collector, name: str, **labels: str) -> float | None:

@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 from collector.storage import tables as core
 from tests.collector.conftest import report
 from tests.helpdesk.conftest import Rig
-from tests.helpdesk.test_staff_pages import act, web_ticket
+from tests.helpdesk.staff.test_staff_pages import act, web_ticket
 from tests.support.visible_text import problems, visible_text
 
 

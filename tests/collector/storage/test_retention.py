@@ -15,7 +15,7 @@ from collector.storage import tables as t
 from collector.storage.after_commit import transaction
 from collector.storage.retention import PrunePace, RetentionTask, give_back_space, prune_reports
 from tests.collector.conftest import report
-from tests.collector.test_group_commit import incoming
+from tests.collector.ingest.test_group_commit import incoming
 
 
 def _count(collector: Collector, table: object = t.reports) -> int:

@@ -13,7 +13,7 @@ from collector.storage.after_commit import transaction
 from collector.storage.database import writing
 from collector.storage.group_commit import GroupCommitWriter
 from tests.collector.conftest import failing, report
-from tests.collector.test_monitoring_routing import ids
+from tests.collector.monitoring.test_monitoring_routing import ids
 
 
 def incoming(collector: Collector, document: dict[str, object]) -> IncomingReport:

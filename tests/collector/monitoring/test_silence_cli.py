@@ -14,7 +14,7 @@ from collector.service import Collector
 from collector.storage import tables as t
 from prioritysupport.cli import build_app
 from tests.collector.conftest import LiveServer, staff_headers
-from tests.collector.test_monitoring_routing import failing, send
+from tests.collector.monitoring.test_monitoring_routing import failing, send
 
 
 def test_silence_add_list_remove(collector: Collector, sqlite_url: str, tmp_path: Path) -> None:

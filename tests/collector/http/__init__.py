@@ -1,0 +1,1 @@
+"""The HTTP edge: body limits, hostile bodies, management auth, proxies, /metrics, fuzzing."""

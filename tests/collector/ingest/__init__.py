@@ -1,0 +1,1 @@
+"""Agent reports in: enrolment, the schema check, group commit, the ingest endpoint."""

@@ -1,0 +1,1 @@
+"""What monitoring opens: conditions, groups, Alertmanager, limits and version notices."""

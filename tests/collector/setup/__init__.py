@@ -1,0 +1,1 @@
+"""Configuration files: collector settings, contracts, routing rules, delivery."""

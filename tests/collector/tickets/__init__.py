@@ -1,0 +1,1 @@
+"""The ticket core, the configured policy's deadlines, acknowledgement pages and on-call."""

@@ -1,0 +1,1 @@
+"""What customers use: the web form, the client API, mail intake, attachments."""

@@ -1,0 +1,1 @@
+"""The staff pages: sign-in, sessions, the queue, ticket pages, people, authorisation."""
