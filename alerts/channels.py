@@ -2,7 +2,7 @@
 
 A target is one Apprise service. We send target by target so that every target gets its own recorded
 outcome and a PARTIAL result retries only the targets that failed. Apprise's priority-tag chains are not
-used: escalation is ours (alerts/escalation.py), so tags are matched as plain names.
+used: escalation is ours (alerts/outbox.py and alerts/worker.py), so tags are matched as plain names.
 """
 
 from __future__ import annotations

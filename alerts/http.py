@@ -78,7 +78,7 @@ def alerts_router(
         except InvalidAckToken as error:
             raise HTTPException(403, str(error)) from error
 
-    if not ack_pages:  # the collector serves its own acknowledgement page (collector/http/ack_page.py)
+    if not ack_pages:  # the collector serves its own acknowledgement page (collector/http/routes/ack_page.py)
         _add_api_ack(router, outbox, api_dependencies)
         return router
 
