@@ -51,6 +51,7 @@ class VersionWatch:
                     | (t.instances.c.version_checked != t.instances.c.odoo_version)
                 )
             )
+            .order_by(t.instances.c.id)  # the lock order of ingest batches (storage/hot_sql.py)
         ).all()
         for instance in rows:
             supported = is_supported(instance.odoo_version)

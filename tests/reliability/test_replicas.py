@@ -192,7 +192,7 @@ def _assert_tickets_and_pages(engine: Engine, receiver: WebhookReceiver) -> None
     # Delivered once each, whichever replica's worker claimed it: the sink saw one call per recipient.
     delivered = Counter(path for path, _, _ in receiver.received)
     wanted: Counter[str] = Counter()
-    for item in items:
+    for item in (item for item in items if item.state == "sent"):
         wanted.update(f"/{recipient}" for recipient in item.recipients)
     assert delivered == wanted
     assert delivered["/oncall-primary"] == len(tickets) + outages  # the pages and their recoveries
@@ -218,8 +218,10 @@ def test_replicas_on_one_database_keep_every_rule(engine_url: str, tmp_path: Pat
             _assert_reports(engine, pushes)
             _assert_flips(engine)
             _assert_tickets_and_pages(engine, receiver)
-        except AssertionError:
-            print(site.logs()[-6000:])
+            # Sweeps take turns and every writer locks instances in one order: no deadlock, no failure.
+            assert "periodic task failed" not in site.logs()
+        except Exception:
+            print("\n".join(line for line in site.logs().splitlines() if "apprise" not in line)[-8000:])
             raise
         finally:
             site.stop()

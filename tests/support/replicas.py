@@ -137,6 +137,8 @@ class ReplicaSet:
             log.close()
         for replica in self.replicas:
             wait_for_port(replica.port, timeout=60)
+        for replica in self.replicas:  # listening, and ours: not another program on a reused port
+            assert replica.process is not None and replica.process.poll() is None, self.logs()[-4000:]
 
     def stop(self) -> None:
         for replica in self.replicas:
