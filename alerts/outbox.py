@@ -205,6 +205,13 @@ class Outbox:
         if reason not in CHAIN_END_VIAS:
             raise ValueError(f"reason must be one of {', '.join(CHAIN_END_VIAS)}")
         now = self.clock.now()
+        # Lock the subject's pages first: a worker settling one of them (worker.py _schedule_escalation)
+        # takes the same lock, so it either sees this end or has its escalation steps cancelled below.
+        conn.execute(
+            select(outbox.c.id)
+            .where(outbox.c.subject_ref == subject_ref, outbox.c.kind == "page")
+            .with_for_update()
+        ).all()
         if self.episode_start(conn, subject_ref) is None:
             return False
         conn.execute(insert(acknowledgements).values(subject_ref=subject_ref, by="", via=reason, at=now))

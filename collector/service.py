@@ -42,7 +42,13 @@ from collector.tickets.acknowledgement import note_acknowledgement
 from collector.tickets.core import TicketOpened, TicketService
 from prioritysupport.build_info import register_process_metrics
 
-SWEEP_COUNTS = ("breaches", "held_tickets_opened", "silent_agents", "migration_requests", "prebreach_warnings")
+SWEEP_COUNTS = (
+    "breaches",
+    "held_tickets_opened",
+    "silent_agents",
+    "migration_requests",
+    "prebreach_warnings",
+)
 
 log = logging.getLogger("prioritysupport.collector")
 

@@ -44,7 +44,8 @@ class VersionWatch:
         """Judge instances whose version changed since last time; returns the change requests opened."""
         opened: list[str] = []
         rows = conn.execute(
-            select(t.instances).where(
+            select(t.instances)
+            .where(
                 t.instances.c.odoo_version.is_not(None)
                 & (
                     t.instances.c.version_checked.is_(None)

@@ -19,4 +19,6 @@ def sweep_turn(conn: Connection) -> bool:
     """Whether this transaction may sweep now; False when another replica's sweep is running."""
     if conn.dialect.name != "postgresql":
         return True
-    return bool(conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SWEEP_LOCK_KEY}).scalar())
+    return bool(
+        conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": SWEEP_LOCK_KEY}).scalar()
+    )

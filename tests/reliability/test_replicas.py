@@ -97,7 +97,9 @@ def _due_or_sending() -> ColumnElement[bool]:
 def _drained(engine: Engine, tickets: int) -> bool:
     with engine.connect() as conn:
         opened = conn.execute(select(func.count()).select_from(t.tickets)).scalar_one()
-        open_items = conn.execute(select(func.count()).select_from(outbox).where(_due_or_sending())).scalar_one()
+        open_items = conn.execute(
+            select(func.count()).select_from(outbox).where(_due_or_sending())
+        ).scalar_one()
     return bool(opened >= tickets and open_items == 0)
 
 
@@ -199,7 +201,9 @@ def _assert_tickets_and_pages(engine: Engine, receiver: WebhookReceiver) -> None
 
 
 @pytest.mark.parametrize("workers", [[True, True], [True, False, True]], ids=["2-replicas", "3-replicas"])
-def test_replicas_on_one_database_keep_every_rule(engine_url: str, tmp_path: Path, workers: list[bool]) -> None:
+def test_replicas_on_one_database_keep_every_rule(
+    engine_url: str, tmp_path: Path, workers: list[bool]
+) -> None:
     started = time.monotonic()
     with webhook_receiver(free_port()) as receiver:
         site = ReplicaSet(tmp_path, engine_url, receiver.port)

@@ -50,7 +50,12 @@ def fleet_report(instance: str, agent_id: str, sequence: int, failing: frozenset
         "agent_id": agent_id,
         "sequence": sequence,
         "sent_at": at,
-        "instance": {"name": instance, "url": "http://127.0.0.1:9/", "database": "prod", "odoo_version": "17.0"},
+        "instance": {
+            "name": instance,
+            "url": "http://127.0.0.1:9/",
+            "database": "prod",
+            "odoo_version": "17.0",
+        },
         "checks": checks,
     }
 
