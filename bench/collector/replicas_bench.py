@@ -111,6 +111,7 @@ def bench(
             summary = summarise(f"{count}-process", result, (201,))
             summary["lost"] = summary["ok"] - (rows - before)
             summary["duplicated"] = rows - distinct
+            summary["load1"] = os.getloadavg()[0]  # the machine is shared: how busy it was
             runs.append(summary)
             print(json.dumps(summary), flush=True)
     return runs
@@ -138,12 +139,12 @@ def main() -> None:
     print(
         f"\nmedians over {args.repeats} runs at {args.rate:.0f} offered reports/s, {args.seconds:.0f} s each:"
     )
-    print(f"{'processes':<12}{'ok/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'lost':>6}{'dup':>6}")
+    print(f"{'processes':<12}{'ok/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'lost':>6}{'dup':>6}{'load1':>7}")
     for count, runs in results.items():
         print(
             f"{count:<12}{median_of(runs, 'ok_per_s'):>10.0f}{median_of(runs, 'p50_ms'):>10.1f}"
             f"{median_of(runs, 'p99_ms'):>10.1f}{sum(r['lost'] for r in runs):>6}"
-            f"{sum(r['duplicated'] for r in runs):>6}"
+            f"{sum(r['duplicated'] for r in runs):>6}{median_of(runs, 'load1'):>7.1f}"
         )
     throughput = median_of(results[2], "ok_per_s") / median_of(results[1], "ok_per_s")
     p99 = median_of(results[2], "p99_ms") / median_of(results[1], "p99_ms")
