@@ -205,6 +205,13 @@ class Outbox:
         if reason not in CHAIN_END_VIAS:
             raise ValueError(f"reason must be one of {', '.join(CHAIN_END_VIAS)}")
         now = self.clock.now()
+        # Lock the subject's pages first: a worker settling one of them (worker.py _schedule_escalation)
+        # takes the same lock, so it either sees this end or has its escalation steps cancelled below.
+        conn.execute(
+            select(outbox.c.id)
+            .where(outbox.c.subject_ref == subject_ref, outbox.c.kind == "page")
+            .with_for_update()
+        ).all()
         if self.episode_start(conn, subject_ref) is None:
             return False
         conn.execute(insert(acknowledgements).values(subject_ref=subject_ref, by="", via=reason, at=now))
@@ -291,7 +298,15 @@ class Outbox:
         """Recipients a page or escalation of this subject reached: where recovery notices go.
 
         Rota tags come back as the person who was paged (``person:ID``), not as whoever is on call now.
+        A page being sent right now counts too, by its tags: it will arrive, and after `end_chain` (which
+        locks the pages) it cannot finish before this transaction does.
         """
+        in_flight = conn.execute(
+            select(outbox.c.recipients).where(
+                outbox.c.subject_ref == subject_ref, outbox.c.kind == "page", outbox.c.state == "sending"
+            )
+        ).scalars()
+        sending = [recipient for recipients in in_flight for recipient in recipients]
         rows = conn.execute(
             select(deliveries.c.recipient)
             .join(outbox, outbox.c.id == deliveries.c.notification_id)
@@ -302,7 +317,7 @@ class Outbox:
             )
             .order_by(deliveries.c.id)
         ).scalars()
-        return tuple(dict.fromkeys(rows))
+        return tuple(dict.fromkeys([*rows, *sending]))
 
     def notified_recipients(self, conn: Connection, subject_ref: str, kind: str) -> tuple[str, ...]:
         """Recipients of the notifications of one kind for a subject that went out or are going out

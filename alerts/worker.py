@@ -368,7 +368,12 @@ class DeliveryWorker:
 
     def _schedule_escalation(self, conn: Connection, item: ClaimedItem, first_sent: datetime) -> None:
         steps = escalation_from_json(item.escalation)
-        if not steps or self.box.is_acknowledged(conn, item.subject_ref, item.created_at):
+        if not steps:
+            return
+        # The page's row lock orders this against Outbox.end_chain (a recovery in another transaction or
+        # replica): read the acknowledgements only once any end of the chain has committed.
+        conn.execute(select(outbox.c.id).where(outbox.c.id == item.id).with_for_update()).all()
+        if self.box.is_acknowledged(conn, item.subject_ref, item.created_at):
             return
         started = conn.execute(select(outbox.c.id).where(outbox.c.chain_of == item.id).limit(1)).first()
         if started is not None:

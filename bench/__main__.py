@@ -11,6 +11,7 @@ BENCHMARKS = {
     "agent": ("bench.agent.footprint", "the agent's memory and CPU beside node_exporter"),
     "alerts": ("bench.alerts.latency", "outbox delivery latency beside Alertmanager"),
     "collector": ("bench.collector.ingest_bench", "report ingest beside Pushgateway and a bare endpoint"),
+    "replicas": ("bench.collector.replicas_bench", "one vs two collector processes on one PostgreSQL"),
 }
 
 

@@ -40,10 +40,19 @@ from collector.storage.after_commit import after_commit, transaction
 from collector.storage.database import make_engine
 from collector.storage.group_commit import GroupCommitWriter
 from collector.storage.retention import PrunePace, RetentionTask
+from collector.storage.sweep_lock import sweep_turn
 from collector.tickets.acknowledgement import note_acknowledgement
 from collector.tickets.core import TicketService
 from collector.tickets.opening import TicketOpened
 from prioritysupport.build_info import register_process_metrics
+
+SWEEP_COUNTS = (
+    "breaches",
+    "held_tickets_opened",
+    "silent_agents",
+    "migration_requests",
+    "prebreach_warnings",
+)
 
 log = logging.getLogger("prioritysupport.collector")
 
@@ -97,6 +106,8 @@ class Collector:
     def tick(self) -> dict[str, int]:
         """The periodic work: breach flags, held tickets, silent agents. Safe to call any time."""
         with transaction(self.engine) as conn:
+            if not sweep_turn(conn):
+                return dict.fromkeys(SWEEP_COUNTS, 0)  # another replica is sweeping right now
             breaches = self.tickets.refresh_breaches(conn)
             held = self.monitor.open_held_tickets(conn)
             migrations = len(VersionWatch(self.clock, self.tickets).check(conn))

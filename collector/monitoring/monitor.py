@@ -506,7 +506,19 @@ class Monitor:
 
     def handle_silent(self, conn: Connection, instance: Row[Any], answered: bool) -> None:
         """Called with the result of the outside probe (done outside any transaction)."""
-        conn.execute(update(t.instances).where(t.instances.c.id == instance.id).values(agent_silent=True))
+        # Only if still silent as found: another replica's sweep may have handled this silence, or the
+        # agent may have reported during the probe. The row lock makes the second comer see the first.
+        marked = conn.execute(
+            update(t.instances)
+            .where(
+                (t.instances.c.id == instance.id)
+                & t.instances.c.agent_silent.is_(False)
+                & (t.instances.c.last_report_at == instance.last_report_at)
+            )
+            .values(agent_silent=True)
+        ).rowcount
+        if not marked:
+            return
         if answered:
             customer_key = conn.execute(
                 select(t.customers.c.key).where(t.customers.c.id == instance.customer_id)

@@ -45,13 +45,15 @@ class VersionWatch:
         """Judge instances whose version changed since last time; returns the change requests opened."""
         opened: list[str] = []
         rows = conn.execute(
-            select(t.instances).where(
+            select(t.instances)
+            .where(
                 t.instances.c.odoo_version.is_not(None)
                 & (
                     t.instances.c.version_checked.is_(None)
                     | (t.instances.c.version_checked != t.instances.c.odoo_version)
                 )
             )
+            .order_by(t.instances.c.id)  # the lock order of ingest batches (storage/hot_sql.py)
         ).all()
         for instance in rows:
             supported = is_supported(instance.odoo_version)

@@ -148,7 +148,8 @@ def touch_instances(conn: Connection, rows: list[tuple[int, datetime, str | None
             ),
             [
                 (_instant(at, sqlite), version, _instant(seen, sqlite), _instant(seen, sqlite), instance_id)
-                for instance_id, at, version, seen in rows
+                # In instance order: the row locks are taken in one order by every replica's batch.
+                for instance_id, at, version, seen in sorted(rows, key=lambda row: row[0])
             ],
         )
         return silent
