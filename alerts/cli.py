@@ -121,9 +121,9 @@ def register(app: typer.Typer) -> None:
         from sqlalchemy import create_engine
         from sqlalchemy.exc import SQLAlchemyError
 
-        from alerts.clock import SystemClock
         from alerts.masking import mask_url
         from alerts.outbox import Outbox
+        from prioritysupport.clock import SystemClock
 
         who_acks = by or os.environ.get("USER") or "cli"
         try:

@@ -18,11 +18,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from alerts.clock import Clock
 from alerts.ical import rota_calendar
 from alerts.oncall import Rota, current_oncall
 from alerts.outbox import Outbox
 from alerts.signing import AckSigner, InvalidAckToken
+from prioritysupport.clock import Clock
 
 
 class AckBody(BaseModel):

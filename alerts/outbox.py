@@ -16,12 +16,12 @@ from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, and_, event, func, insert, select, update
 
-from alerts.clock import Clock
 from alerts.metrics import DeliveryMetrics
 from alerts.model import Acknowledgement, DeliveryRecord, EscalationStep, NotificationRequest
 from alerts.signing import AckSigner
 from alerts.tables import acknowledgements, deliveries, metadata, outbox
 from alerts.writes import writing
+from prioritysupport.clock import Clock
 
 OPEN_STATES = ("pending", "sending")
 CHAIN_KINDS = ("page", "escalation")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from alerts.clock import Clock
+from prioritysupport.clock import Clock
 
 _SALT = "prioritysupport.ack.v1"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from alerts.clock import AcceleratedClock, Clock, FixedClock, SystemClock
 from collector.config import ClockSettings
+from prioritysupport.clock import AcceleratedClock, Clock, FixedClock, SystemClock
 
 
 def clock_from_settings(settings: ClockSettings) -> Clock:

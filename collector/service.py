@@ -11,7 +11,6 @@ from typing import Any
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Connection, Engine, select
 
-from alerts.clock import Clock
 from alerts.metrics import DeliveryMetrics
 from alerts.outbox import Outbox
 from alerts.signing import AckSigner
@@ -45,6 +44,7 @@ from collector.tickets.acknowledgement import note_acknowledgement
 from collector.tickets.core import TicketService
 from collector.tickets.opening import TicketOpened
 from prioritysupport.build_info import register_process_metrics
+from prioritysupport.clock import Clock
 
 SWEEP_COUNTS = (
     "breaches",

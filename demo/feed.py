@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from alerts.clock import Clock
 from demo.sinks import CaughtMail, CaughtWebhook
+from prioritysupport.clock import Clock
 
 
 @dataclass(frozen=True)

@@ -61,8 +61,8 @@ def run_demo(
     workdir: Path, *, exit_after: bool, realtime: bool, pace: Pace, console: Console | None = None
 ) -> int:
     """Returns the exit code: 0, or 1 when the scenario missed evidence it waited for."""
-    from alerts.clock import SystemClock
     from demo.clock import ScenarioClock
+    from prioritysupport.clock import SystemClock
 
     # Piped into a file or `make`, rich would assume 80 columns and fold the summary tables.
     console = console or Console(highlight=False, width=None if _terminal() else 160)

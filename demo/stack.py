@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from alerts.clock import Clock
 from demo.customers import CUSTOMERS, SUPPORT_SENDER, agent_toml, contracts_toml
 from demo.endpoints import HealthEndpoint
 from demo.feed import Feed
+from prioritysupport.clock import Clock
 
 # Apprise tags the collector's routing and the alerts' escalation chains address. The on-call tags
 # (oncall-primary, oncall-secondary) have no channel of their own: the rota resolves them to the person

@@ -31,12 +31,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 
 from alerts.channels import ChannelBook
-from alerts.clock import SystemClock
 from alerts.model import NotificationRequest
 from alerts.outbox import Outbox
 from alerts.tables import metadata
 from alerts.worker import DeliveryWorker
 from bench.alerts.receiver import Arrivals, serve
+from prioritysupport.clock import SystemClock
 
 ROOT = Path(__file__).resolve().parents[2]
 ALERTMANAGER = "/usr/bin/prometheus-alertmanager"

@@ -10,9 +10,9 @@ import sys
 from sqlalchemy import create_engine
 
 from alerts.channels import ChannelBook
-from alerts.clock import SystemClock
 from alerts.outbox import Outbox
 from alerts.worker import DeliveryWorker
+from prioritysupport.clock import SystemClock
 
 
 def main() -> None:

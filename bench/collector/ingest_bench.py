@@ -156,10 +156,10 @@ def collector_agents(db_url: str, customers: int, workdir: Path) -> list[tuple[s
     """Migrate, load contracts, enrol one agent per customer; returns (customer key, token)."""
     import tomllib
 
-    from alerts.clock import SystemClock
     from collector.contracts.book import apply_contracts, parse_contracts
     from collector.ingest.enrolment import enroll
     from collector.storage.database import make_engine, migrate
+    from prioritysupport.clock import SystemClock
 
     engine = make_engine(db_url)
     migrate(engine)

@@ -32,7 +32,6 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 from sqlalchemy import Engine, insert, select  # noqa: E402
 
-from alerts.clock import FixedClock  # noqa: E402
 from collector.config import CollectorConfig  # noqa: E402
 from collector.helpdesk.settings import HelpdeskSettings  # noqa: E402
 from collector.helpdesk.staff.accounts import create_user  # noqa: E402
@@ -42,6 +41,7 @@ from collector.storage.database import make_engine, migrate  # noqa: E402
 from collector.storage.helpdesk_tables import assignments  # noqa: E402
 from collector.storage.helpdesk_tables import metadata as helpdesk_metadata  # noqa: E402
 from collector.tickets.core import OPEN_STATES  # noqa: E402
+from prioritysupport.clock import FixedClock  # noqa: E402
 from tests.support.components import free_port, wait_for_port  # noqa: E402
 
 NOW = datetime(2026, 11, 27, 11, 0, tzinfo=UTC)  # a Friday noon in Amsterdam

@@ -12,13 +12,13 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from alerts.clock import Clock
 from collector.contracts.book import ContractInForce, contract_in_force
 from collector.policy.fees import advise_package
 from collector.policy.limits import LimitState, LimitTracking, evaluate_limit
 from collector.policy.policy import Policy
 from collector.routing.rules import Router, RoutingEvent
 from collector.storage import tables as t
+from prioritysupport.clock import Clock
 
 
 def counted_lines(counts: Mapping[str, Any], excluded_authors: Iterable[str]) -> int:

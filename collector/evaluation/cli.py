@@ -117,10 +117,10 @@ def report(
     ] = None,
 ) -> None:
     """The evaluation report (evaluatie) of a customer for a month, computed from the database alone."""
-    from alerts.clock import FixedClock, SystemClock
     from collector.evaluation import exports, html, service
     from collector.evaluation.data import UnknownCustomer
     from collector.evaluation.period import PeriodError, parse_period
+    from prioritysupport.clock import FixedClock, SystemClock
 
     if output_format not in FORMATS:
         _fail(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")

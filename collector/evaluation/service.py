@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from alerts.clock import Clock
 from collector.evaluation.compute import build_customer_report
 from collector.evaluation.data import customer_keys, load_customer
 from collector.evaluation.model import CustomerReport, Overview
 from collector.evaluation.overview import build_overview
 from collector.evaluation.period import Period
 from collector.policy.policy import Policy
+from prioritysupport.clock import Clock
 
 
 def customer_report(

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from alerts.clock import Clock
 from collector.evaluation import exports, html, service
 from collector.evaluation.data import UnknownCustomer
 from collector.evaluation.period import PeriodError, parse_period
 from collector.policy.policy import Policy
+from prioritysupport.clock import Clock
 
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",

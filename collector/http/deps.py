@@ -18,13 +18,13 @@ from fastapi import Depends, Request
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Engine
 
-from alerts.clock import Clock
 from alerts.oncall import Rota, load_rota
 from alerts.outbox import Outbox
 from collector.monitoring.alertmanager import AlertIntake
 from collector.policy.policy import Policy
 from collector.service import Collector
 from collector.tickets.core import TicketService
+from prioritysupport.clock import Clock
 
 T = TypeVar("T")
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from alerts.clock import Clock
 from collector.contracts.lookup import instance_named
 from collector.ingest import enrolment
+from prioritysupport.clock import Clock
 
 
 @dataclass(frozen=True)

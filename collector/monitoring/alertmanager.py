@@ -20,7 +20,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import Connection, Engine, select
 
-from alerts.clock import Clock
 from collector.contracts.lookup import instance_label
 from collector.monitoring.availability_alerts import join_availability
 from collector.monitoring.metrics import AlertmanagerMetrics
@@ -33,6 +32,7 @@ from collector.storage.after_commit import transaction
 from collector.storage.text_checks import refuse_unstorable
 from collector.tickets.core import OPEN_STATES, TicketService
 from collector.tickets.opening import TicketRequest
+from prioritysupport.clock import Clock
 
 log = logging.getLogger("prioritysupport.collector")
 

@@ -13,11 +13,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from sqlalchemy import Connection, Engine, case, func, select, text
 
-from alerts.clock import Clock
 from alerts.outbox import channel_of
 from collector.routing.rules import ACCOUNT_MANAGER, CUSTOMER_CONTACTS, PAGED, REPORTER, Rule
 from collector.storage import tables as t
 from collector.tickets.core import OPEN_STATES
+from prioritysupport.clock import Clock
 
 # HTTP answers of the report intake, present at 0 from the start so that rate() sees the first 401 (a revoked
 # token), 422 (an agent the collector does not understand) or 503 (the database) of a fresh process.

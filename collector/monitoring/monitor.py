@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, func, select, update
 
-from alerts.clock import Clock
 from collector.config import MonitoringSettings
 from collector.contracts.book import contract_in_force
 from collector.monitoring.classification import Classification, classify, matrix_priority, worst
@@ -38,6 +37,7 @@ from collector.storage import hot_sql
 from collector.storage import tables as t
 from collector.tickets.core import OPEN_STATES, TicketService
 from collector.tickets.opening import TicketRequest
+from prioritysupport.clock import Clock
 
 log = logging.getLogger("prioritysupport.collector")
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select, update
 
-from alerts.clock import Clock
 from collector.contracts.book import contract_in_force
 from collector.storage import tables as t
 from collector.storage.usage import latest_modules
 from collector.tickets.core import TicketService
 from collector.tickets.opening import TicketRequest
+from prioritysupport.clock import Clock
 
 DATA = Path(__file__).with_name("odoo_versions.toml")
 

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from alerts.clock import Clock
 from alerts.model import NotificationRequest
 from alerts.people_time import local_time, span
+from prioritysupport.clock import Clock
 
 ALERTNAME = "PrioritySupportWatchdog"
 

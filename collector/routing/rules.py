@@ -14,10 +14,10 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from alerts.clock import Clock
 from alerts.model import EscalationStep, NotificationRequest
 from collector.policy.policy import Policy
 from collector.storage import tables as t
+from prioritysupport.clock import Clock
 
 # Recipient placeholders the router fills in per customer.
 CUSTOMER_CONTACTS = "@customer-contacts"

@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Engine, delete, select
 
-from alerts.clock import Clock
 from collector.storage import tables as t
 from collector.storage.database import writing
+from prioritysupport.clock import Clock
 
 log = logging.getLogger("prioritysupport.collector.retention")
 

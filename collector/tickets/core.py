@@ -12,7 +12,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select, update
 
-from alerts.clock import Clock
 from collector.policy.policy import Policy
 from collector.policy.sla import compute_deadlines, prebreach_at
 from collector.policy.triage import (
@@ -32,6 +31,7 @@ from collector.tickets.opening import (
     TicketOpening,
     TicketRequest,
 )
+from prioritysupport.clock import Clock
 
 STATES = ("new", "assessed", "in_progress", "waiting_for_customer", "resolved", "closed")
 OPEN_STATES = ("new", "assessed", "in_progress", "waiting_for_customer")

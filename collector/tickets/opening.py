@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
-from alerts.clock import Clock
 from collector.contracts.book import contract_in_force
 from collector.contracts.lookup import instance_named
 from collector.policy.policy import Policy
@@ -34,6 +33,7 @@ from collector.policy.triage import (
 )
 from collector.storage import tables as t
 from collector.tickets.numbers import next_number
+from prioritysupport.clock import Clock
 
 SOURCES = ("monitoring", "alertmanager", "web", "mail", "phone", "api", "limits", "versions")
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from alerts.clock import FixedClock
+from prioritysupport.clock import FixedClock
 from tests.alerts.db import postgres_schema_url, sqlite_engine
 from tests.alerts.receivers import MailCatcher, WebhookReceiver, mail_catcher, webhook_receiver
 from tests.support.components import free_port

@@ -7,11 +7,11 @@ from sqlalchemy import Engine
 
 from alerts.backoff import RetryPolicy
 from alerts.channels import ChannelBook, SmtpSettings
-from alerts.clock import Clock
 from alerts.model import NotificationRequest
 from alerts.outbox import Outbox
 from alerts.signing import AckSigner
 from alerts.worker import DeliveryWorker
+from prioritysupport.clock import Clock
 from tests.alerts.receivers import MailCatcher, WebhookReceiver
 
 SECRET = "test-secret-0123456789abcdef"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from alerts.clock import SystemClock
 from alerts.model import NotificationRequest
 from alerts.outbox import Outbox
 from alerts.tables import outbox
+from prioritysupport.clock import SystemClock
 from tests.alerts.receivers import WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]

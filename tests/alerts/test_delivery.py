@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, select
 
-from alerts.clock import FixedClock
 from alerts.model import NotificationRequest
 from alerts.tables import outbox
+from prioritysupport.clock import FixedClock
 from tests.alerts.helpers import book, enqueue, setup
 from tests.alerts.receivers import MailCatcher, WebhookReceiver
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
-from alerts.clock import FixedClock
 from alerts.model import EscalationStep, NotificationRequest
 from alerts.worker import DeliveryWorker
+from prioritysupport.clock import FixedClock
 from tests.alerts.helpers import book, enqueue, setup
 from tests.alerts.receivers import WebhookReceiver
 

@@ -12,13 +12,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from alerts.clock import FixedClock
 from alerts.http import alerts_router
 from alerts.model import EscalationStep, NotificationRequest
 from alerts.oncall import parse_rota
 from alerts.outbox import Outbox
 from alerts.signing import AckSigner
 from alerts.worker import DeliveryWorker
+from prioritysupport.clock import FixedClock
 from tests.alerts.helpers import SECRET, book, enqueue, setup
 from tests.alerts.receivers import WebhookReceiver
 from tests.alerts.test_oncall import ROTA

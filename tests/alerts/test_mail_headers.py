@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from alerts.clock import FixedClock
 from alerts.model import NotificationRequest
+from prioritysupport.clock import FixedClock
 from tests.alerts.helpers import book, enqueue, setup
 from tests.alerts.receivers import MailCatcher, WebhookReceiver
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import Engine
 
 from alerts.channels import ChannelBook
-from alerts.clock import FixedClock, SystemClock
 from alerts.model import NotificationRequest
 from alerts.oncall import parse_rota
+from prioritysupport.clock import FixedClock, SystemClock
 from tests.alerts.helpers import book, enqueue, setup
 from tests.alerts.receivers import WebhookReceiver
 from tests.alerts.test_oncall import PEOPLE, ROTA

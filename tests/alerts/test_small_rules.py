@@ -10,11 +10,11 @@ from sqlalchemy import create_engine
 
 from alerts.backoff import RetryPolicy
 from alerts.channels import ChannelBook
-from alerts.clock import AcceleratedClock, FixedClock
 from alerts.masking import mask_url
 from alerts.outbox import Outbox
 from alerts.signing import AckSigner, InvalidAckToken
 from alerts.worker import DeliveryWorker
+from prioritysupport.clock import AcceleratedClock, FixedClock
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:

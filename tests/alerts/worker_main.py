@@ -10,9 +10,9 @@ import sys
 from datetime import timedelta
 
 from alerts.channels import ChannelBook
-from alerts.clock import SystemClock
 from alerts.outbox import Outbox
 from alerts.worker import DeliveryWorker
+from prioritysupport.clock import SystemClock
 from tests.alerts.db import engine_for
 
 

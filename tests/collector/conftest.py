@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from alerts.clock import FixedClock
 from collector.config import CollectorConfig, MonitoringSettings
 from collector.contracts.book import apply_contracts, read_contracts_file
 from collector.ingest.enrolment import enroll
 from collector.service import Collector, build_collector
 from collector.storage.database import make_engine, migrate, writing
+from prioritysupport.clock import FixedClock
 from tests.support.components import free_port, wait_for_port
 
 DATA = Path(__file__).parent / "data"

@@ -14,7 +14,6 @@ import pytest
 import requests
 
 from alerts.channels import ChannelBook, SmtpSettings
-from alerts.clock import FixedClock
 from alerts.worker import DeliveryWorker
 from collector.helpdesk.public.clients import create_client
 from collector.helpdesk.settings import HelpdeskSettings
@@ -22,6 +21,7 @@ from collector.helpdesk.staff.accounts import create_user
 from collector.service import Collector
 from collector.storage.helpdesk_tables import metadata
 from demo.sinks import CaughtMail, MailCatcher
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, make_collector
 
 PASSWORD = "correct horse battery"

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from agent.runner import Agent
-from alerts.clock import FixedClock
 from collector.storage import tables as t
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, make_collector, token_for
 from tests.support.odoo_real import OdooStack
 from tests.support.odoo_real_agent import agent_config, statuses, without_counts

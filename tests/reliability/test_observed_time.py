@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import select
 
-from alerts.clock import FixedClock
 from collector.ingest.observed import GRACE, observation_time
 from collector.service import Collector
 from collector.storage import tables as t
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, failing, report, token_for
 from tests.reliability.figures import record
 

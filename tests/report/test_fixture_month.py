@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from alerts.clock import FixedClock
 from collector.evaluation import service
 from collector.evaluation.model import CustomerReport
 from collector.evaluation.period import parse_period
 from collector.policy.policy import load_policy
 from collector.policy.sla import compute_deadlines
 from collector.policy.triage import Category, Priority
+from prioritysupport.clock import FixedClock
 from tests.report.fixture_data import GENERATED_AT, PREMIUM_TICKET, TICKETS
 
 H = timedelta(hours=1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from alerts.clock import FixedClock
 from collector.evaluation.web import ReportDocument, report_document
 from collector.policy.policy import load_policy
+from prioritysupport.clock import FixedClock
 from tests.report.fixture_data import GENERATED_AT
 
 

@@ -21,7 +21,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Connection, Engine, select
 
 from alerts.channels import MAILTO_PREFIX, PERSON_PREFIX, TAG_PREFIX
-from alerts.clock import Clock
 from alerts.oncall import Rota
 from alerts.outbox import Outbox
 from alerts.people_time import deadline_phrase, local_time, relative
@@ -30,6 +29,7 @@ from collector.http.deps import CollectorDep, RotaDep
 from collector.storage import tables as t
 from collector.storage.helpdesk_tables import staff_users
 from collector.tickets.ack_texts import ACK_TEXTS
+from prioritysupport.clock import Clock
 
 HERE = Path(__file__).parent.parent  # collector/http: templates/ and static/
 HEADERS = {

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from alerts.clock import FixedClock
 from collector.service import Collector
 from collector.storage import tables as t
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import FRIDAY_NOON, LiveServer, make_collector, report, staff_headers, token_for
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

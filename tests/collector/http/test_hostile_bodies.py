@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from alerts.clock import FixedClock
 from alerts.signing import _SALT, AckSigner, InvalidAckToken
 from collector.helpdesk.public.clients import create_client
 from collector.helpdesk.settings import HelpdeskSettings
 from collector.service import Collector
 from collector.storage.text_checks import unstorable_path
 from collector.web.app import create_app
+from prioritysupport.clock import FixedClock
 from tests.collector.asgi_probe import call
 from tests.collector.conftest import FRIDAY_NOON, report, token_for
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from alerts.clock import FixedClock
 from collector.config import CollectorConfig, ServerSettings
 from collector.helpdesk.public.clients import create_client
 from collector.service import Collector, build_collector
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import LiveServer, prepared_engine, report, staff_headers, token_for
 
 OPEN = ("/api/v1/reports", "/api/v1/alertmanager")

@@ -3,9 +3,9 @@ business time to the first response."""
 
 from __future__ import annotations
 
-from alerts.clock import FixedClock
 from collector.service import Collector
 from collector.storage.after_commit import transaction
+from prioritysupport.clock import FixedClock
 from tests.collector.tickets.test_tickets import local, open_ticket
 
 

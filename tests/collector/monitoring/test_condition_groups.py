@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from alerts.clock import FixedClock
 from collector.monitoring.alertmanager import AmAlert, handle_alert
 from collector.monitoring.classification import HIGH_ORG, LOW_ONE, MEDIUM_MULTI, MEDIUM_ORG, worst
 from collector.monitoring.condition_groups import (
@@ -23,6 +22,7 @@ from collector.monitoring.maintenance import add_window
 from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
+from prioritysupport.clock import FixedClock
 from tests.collector.monitoring.test_monitoring_routing import ids, notifications, send, tickets
 
 DOWN = [

@@ -7,12 +7,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from alerts.clock import FixedClock
 from alerts.tables import outbox
 from collector.contracts.limit_watch import counted_lines
 from collector.monitoring.odoo_versions import is_supported, major_of
 from collector.service import Collector
 from collector.storage import tables as t
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import report
 from tests.collector.monitoring.test_monitoring_routing import ids
 

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from alerts.clock import FixedClock
 from alerts.tables import acknowledgements, outbox
 from collector.monitoring.maintenance import add_window
 from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import failing, report
 
 AMS = ZoneInfo("Europe/Amsterdam")

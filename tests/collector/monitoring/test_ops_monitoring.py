@@ -11,12 +11,12 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import select
 
 from alerts import tables as at
-from alerts.clock import FixedClock
 from alerts.metrics import DeliveryMetrics
 from collector.monitoring.metrics import DatabaseGauges, delivery_label_sets
 from collector.routing.rules import DEFAULT_RULES
 from collector.service import Collector
 from collector.storage.after_commit import transaction
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import make_collector, token_for
 from tests.collector.tickets.test_tickets import local, open_ticket
 

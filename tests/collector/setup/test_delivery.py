@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from alerts.channels import ChannelBook, SmtpSettings
-from alerts.clock import FixedClock
 from alerts.tables import outbox
 from alerts.worker import DeliveryWorker
 from collector.service import Collector
 from collector.storage.after_commit import transaction
 from collector.tickets.timeline import ticket_timeline
 from demo.sinks import MailCatcher, WebhookReceiver
+from prioritysupport.clock import FixedClock
 from tests.collector.monitoring.test_monitoring_routing import failing, send, tickets
 
 

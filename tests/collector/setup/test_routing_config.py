@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from alerts.clock import FixedClock
 from alerts.tables import outbox
 from collector.config import ConfigError, load_config, parse_config
 from collector.routing.rules import DEFAULT_RULES
 from collector.service import Collector, build_collector
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import prepared_engine
 from tests.collector.tickets.test_tickets import open_ticket
 

@@ -8,10 +8,10 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from alerts.clock import FixedClock
 from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.database import check_schema
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import (
     FRIDAY_NOON,
     LiveServer,

@@ -11,12 +11,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from alerts.clock import FixedClock
 from alerts.tables import acknowledgements
 from collector.helpdesk.staff.accounts import create_user
 from collector.service import Collector
 from collector.storage.after_commit import transaction
 from collector.web.app import create_app
+from prioritysupport.clock import FixedClock
 from tests.collector.monitoring.test_condition_groups import DOWN
 from tests.collector.monitoring.test_monitoring_routing import send, tickets
 from tests.collector.tickets.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)

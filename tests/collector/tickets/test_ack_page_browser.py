@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alerts.clock import FixedClock
 from collector.service import Collector
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import LiveServer
 from tests.collector.tickets.test_ack_page import link, paged
 from tests.collector.tickets.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from alerts.clock import FixedClock
 from collector.config import CollectorConfig, ConfigError, load_config
 from collector.service import Collector, build_collector
 from collector.storage.after_commit import transaction
 from collector.web.app import create_app
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import FRIDAY_NOON, prepared_engine, staff_headers
 
 # Shipped: a priority B response within 4 hours (standard customers). This deployment promises 3.

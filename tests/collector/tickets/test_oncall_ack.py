@@ -14,11 +14,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from alerts.clock import FixedClock
 from collector.config import CollectorConfig, MonitoringSettings, NotificationSettings
 from collector.delivery import build_delivery_worker
 from collector.service import Collector, build_collector
 from demo.sinks import WebhookReceiver
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import LiveServer, prepared_engine
 from tests.collector.monitoring.test_monitoring_routing import failing, send, tickets
 

@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from alerts.clock import FixedClock
 from alerts.tables import acknowledgements, outbox
 from collector.helpdesk.staff.accounts import create_user
 from collector.service import Collector
 from collector.storage.after_commit import transaction
 from collector.storage.helpdesk_tables import assignments
 from demo.sinks import WebhookReceiver
+from prioritysupport.clock import FixedClock
 from tests.collector.monitoring.test_condition_groups import DOWN, all_ok, ticket_events
 from tests.collector.monitoring.test_monitoring_routing import notifications, send, tickets
 from tests.collector.tickets.test_oncall_ack import hook, wired  # noqa: F401 (fixtures)

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, select
 
-from alerts.clock import FixedClock
 from collector.service import Collector
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
 from collector.tickets.core import TicketError
 from collector.tickets.numbers import next_number
 from collector.tickets.opening import TicketRequest
+from prioritysupport.clock import FixedClock
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from alerts.clock import FixedClock
 from collector.helpdesk.staff import passwords
 from collector.helpdesk.staff.accounts import SignInRefused, after_failure, authenticate, create_user
 from collector.service import Collector
 from collector.storage.database import writing
+from prioritysupport.clock import FixedClock
 from tests.collector.conftest import FRIDAY_NOON, make_collector
 
 PASSWORD = "correct horse battery"

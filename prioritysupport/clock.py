@@ -1,4 +1,4 @@
-"""The one injected clock that the collector and the delivery worker read.
+"""The one injected clock that the collector, the delivery worker and the demo read (standard library only).
 
 Real in production, fixed (and stepped by hand) in tests, accelerated in the demo. All
 instants are aware datetimes in UTC.
