@@ -56,8 +56,10 @@ MOUNTS = ["/", "/var/lib/postgresql", "/opt/odoo", "/var/lib/odoo/filestore", "/
 
 def fleet_report(key: str, sequence: int, sent_at: datetime | None = None) -> dict[str, Any]:
     """The ingest benchmark's report (14 checks, host) with a host of several mounts: ~4.2 KB;
-    every 10th carries counts with 40 modules, as there."""
-    document = realistic_report("prod", f"agent-{key}", sequence, sequence % 10 == 0)
+    every 10th carries counts with 40 modules, as there, at a different turn for each agent (a fleet's
+    agents did not all start together)."""
+    with_counts = (sequence + int(key.lstrip("c") or 0)) % 10 == 0
+    document = realistic_report("prod", f"agent-{key}", sequence, with_counts)
     document["report_id"] = str(uuid.uuid4())
     document["host"]["disks"] = [
         {"mount": mount, "percent": 41.0 + i, "total_bytes": 10**11, "used_bytes": 4 * 10**10 + i}
