@@ -94,9 +94,11 @@ def enrol_fleet(db_url: str, agents: int) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def server(args: list[str], port: int, log: Path) -> Iterator[psutil.Process]:
+def server(
+    args: list[str], port: int, log: Path, env: dict[str, str] | None = None
+) -> Iterator[psutil.Process]:
     with log.open("ab") as sink:
-        proc = subprocess.Popen(args, stdout=sink, stderr=sink)
+        proc = subprocess.Popen(args, stdout=sink, stderr=sink, env=env)
     try:
         wait_for_port(port, timeout=60)
         yield psutil.Process(proc.pid)
@@ -163,13 +165,16 @@ def spool_agents(tokens: list[tuple[str, str]], spool: int) -> list[FleetAgent]:
     return agents
 
 
-def bench_collector(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, list[dict[str, Any]]]:
-    db_url = f"sqlite:///{workdir / f'fleet-{n}.db'}"
+def bench_collector(
+    n: int, args: argparse.Namespace, workdir: Path, label: str, code: str | None
+) -> dict[str, list[dict[str, Any]]]:
+    """`code`: a checkout whose collector to run instead of this one (the before of a before/after)."""
+    db_url = f"sqlite:///{workdir / f'{label}-{n}.db'}"
     started = time.perf_counter()
     tokens = enrol_fleet(db_url, n)
     print(f"enrolled {n} agents in {time.perf_counter() - started:.0f} s", flush=True)
     port = free_port()
-    config = workdir / f"fleet-{n}.toml"
+    config = workdir / f"{label}-{n}.toml"
     config.write_text(
         f'[database]\nurl = "{db_url}"\n[server]\nport = {port}\nrun_worker = false\n'
         "[monitoring]\nsweep_seconds = 30\n",
@@ -177,12 +182,13 @@ def bench_collector(n: int, args: argparse.Namespace, workdir: Path) -> dict[str
     )
     runs: dict[str, list[dict[str, Any]]] = {"burst": [], "steady": []}
     command = [PYTHON, "-m", "prioritysupport", "collector", "serve", "-c", str(config)]
-    with server(command, port, workdir / "collector.log") as proc:
+    env = {**os.environ, "PYTHONPATH": code} if code else None
+    with server(command, port, workdir / f"{label}.log", env) as proc:
         if args.spool:
             agents = spool_agents(tokens, args.spool)
             before, _ = count_reports(db_url)
             summary = measured(
-                f"collector-burst-{n}",
+                f"{label}-burst-{n}",
                 proc,
                 lambda: run_sync(lambda: run_replay("127.0.0.1", port, agents, args.spool, args.window)),
                 (201,),
@@ -192,7 +198,7 @@ def bench_collector(n: int, args: argparse.Namespace, workdir: Path) -> dict[str
         for repeat in range(args.repeats):
             before, _ = count_reports(db_url)
             summary = measured(
-                f"collector-{n}",
+                f"{label}-{n}",
                 proc,
                 partial(steady, port, agents, args, repeat),
                 (201,),
@@ -252,7 +258,7 @@ def median_of(runs: list[dict[str, Any]], key: str) -> float:
 
 def print_table(results: dict[str, list[dict[str, Any]]]) -> None:
     print(
-        f"\n{'target':<24}{'ok/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'CPU ms':>8}"
+        f"\n{'target':<24}{'ok/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>10}{'CPU ms':>8}"
         f"{'lost':>6}{'dup':>5}{'err':>5}"
     )
     for name, runs in results.items():
@@ -260,14 +266,14 @@ def print_table(results: dict[str, list[dict[str, Any]]]) -> None:
             continue
         print(
             f"{name:<24}{median_of(runs, 'ok_per_s'):>8.0f}{median_of(runs, 'p50_ms'):>9.1f}"
-            f"{median_of(runs, 'p99_ms'):>9.1f}{median_of(runs, 'max_ms'):>9.0f}"
+            f"{median_of(runs, 'p99_ms'):>9.1f}{median_of(runs, 'max_ms'):>10.0f}"
             f"{median_of(runs, 'cpu_ms_per_report'):>8.3f}{sum(r.get('lost', 0) for r in runs):>6}"
             f"{sum(r.get('duplicated', 0) for r in runs):>5}{sum(r['errors'] for r in runs):>5}"
         )
     for name, runs in results.items():
         n = name.rsplit("-", 1)[-1]
         bare = results.get(f"bare-asgi-{n}")
-        if name.startswith("collector-") and "burst" not in name and bare:
+        if name.startswith(("collector-", "before-")) and "burst" not in name and bare:
             cpu = median_of(runs, "cpu_ms_per_report") / median_of(bare, "cpu_ms_per_report")
             p99 = median_of(runs, "p99_ms") / median_of(bare, "p99_ms")
             print(f"{name} / bare-asgi-{n}: CPU per report x{cpu:.2f}, p99 x{p99:.2f}")
@@ -282,6 +288,9 @@ def main() -> None:
     parser.add_argument("--spool", type=int, default=10, help="reports each agent replays (0: no burst)")
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which the agents wake up")
     parser.add_argument("--targets", default="bare,pushgateway,collector")
+    parser.add_argument(
+        "--baseline", help="also run the collector of this checkout (e.g. a `git archive` of the old commit)"
+    )
     args = parser.parse_args()
     size = len(json.dumps(fleet_report("c0", 1)).encode())
     print(
@@ -297,10 +306,13 @@ def main() -> None:
                 if anchor in targets:
                     name = "bare-asgi" if anchor == "bare" else anchor
                     results[f"{name}-{n}"] = bench_anchor(anchor, n, args, workdir, size)
-            if "collector" in targets:
-                runs = bench_collector(n, args, workdir)
-                results[f"collector-burst-{n}"] = runs["burst"]
-                results[f"collector-{n}"] = runs["steady"]
+            collectors = [("collector", None)] if "collector" in targets else []
+            if args.baseline:
+                collectors.insert(0, ("before", args.baseline))
+            for label, code in collectors:
+                runs = bench_collector(n, args, workdir, label, code)
+                results[f"{label}-burst-{n}"] = runs["burst"]
+                results[f"{label}-{n}"] = runs["steady"]
     print_table(results)
 
 
