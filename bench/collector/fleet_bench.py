@@ -94,11 +94,10 @@ def enrol_fleet(db_url: str, agents: int) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def server(
-    args: list[str], port: int, log: Path, env: dict[str, str] | None = None
-) -> Iterator[psutil.Process]:
+def server(args: list[str], port: int, log: Path, code: str | None = None) -> Iterator[psutil.Process]:
+    """`code`: run from that checkout (`python -m` imports from the working directory first)."""
     with log.open("ab") as sink:
-        proc = subprocess.Popen(args, stdout=sink, stderr=sink, env=env)
+        proc = subprocess.Popen(args, stdout=sink, stderr=sink, cwd=code)
     try:
         wait_for_port(port, timeout=60)
         yield psutil.Process(proc.pid)
@@ -182,8 +181,7 @@ def bench_collector(
     )
     runs: dict[str, list[dict[str, Any]]] = {"burst": [], "steady": []}
     command = [PYTHON, "-m", "prioritysupport", "collector", "serve", "-c", str(config)]
-    env = {**os.environ, "PYTHONPATH": code} if code else None
-    with server(command, port, workdir / f"{label}.log", env) as proc:
+    with server(command, port, workdir / f"{label}.log", code) as proc:
         if args.spool:
             agents = spool_agents(tokens, args.spool)
             before, _ = count_reports(db_url)
