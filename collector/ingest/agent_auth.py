@@ -10,8 +10,9 @@ every report, and entries cached together would expire together. So nothing here
 - Bound: a token revoked or rotated out stops working within `stale_limit` seconds (3 s by
   default): past it a request waits for the fingerprint check before it is answered. A rotated
   token's grace period is compared with the clock on every request.
-- A token or instance not in memory (added since the last check) is looked up in the database once;
-  a token the database does not know is remembered as unknown until the token table changes.
+- Revoked tokens are refused from memory. A token or instance not in memory (added since the last
+  check) is looked up in the database once; one the database does not know is remembered as unknown
+  until its table changes.
 
 Tracked: what the product changes (enrolment, rotation, revocation, contract loads, customer
 deletion). A hand-made UPDATE that keeps every count and extreme the same is not seen until `forget()`.
@@ -107,7 +108,8 @@ class AgentDirectory:
         self._monotonic = monotonic
         self._sync_lock = threading.Lock()
         self._grants: dict[str, Grant] = {}  # token hash -> grant; revoked tokens are absent
-        self._unknown_tokens: set[str] = set()
+        self._unknown_tokens: set[str] = set()  # revoked, or asked for and not found
+        self._revoked: set[str] = set()  # revoked: refused from memory, a revoked agent may keep trying
         self._instances: dict[tuple[int, str], int] = {}
         self._unknown_instances: set[tuple[int, str]] = set()
         self._token_mark: tuple[Any, ...] | None = None
@@ -152,11 +154,14 @@ class AgentDirectory:
             for row in rows
             if row.revoked_at is None
         }
+        revoked = {row.token_hash for row in rows if row.revoked_at is not None}
         if added:
             self._grants.update(grants)
+            self._revoked = self._revoked | revoked
         else:
             self._grants = grants
-        self._unknown_tokens = set()
+            self._revoked = revoked
+        self._unknown_tokens = set(self._revoked)  # tokens asked for and not found: ask again
         self._token_mark = mark
 
     def _sync_instances(self, conn: Connection) -> None:
@@ -177,7 +182,7 @@ class AgentDirectory:
     def forget(self) -> None:
         """Contracts or tokens changed in this process: the next request checks before it is answered."""
         self._checked_at = float("-inf")
-        self._unknown_tokens = set()
+        self._unknown_tokens = set(self._revoked)
         self._unknown_instances = set()
 
     # -- answers from memory (event loop) ------------------------------------------------------------------
