@@ -18,6 +18,7 @@ Run:  .venv/bin/python bench/collector/fleet_bench.py [--agents 2000,10000] [--r
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -128,12 +129,15 @@ def steady(port: int, agents: list[FleetAgent], args: argparse.Namespace, seed: 
     return run_sync(lambda: run_fleet("127.0.0.1", port, agents, args.rate, args.seconds, seed))
 
 
-def collector_agents(tokens: list[tuple[str, str]]) -> list[FleetAgent]:
+def collector_agents(tokens: list[tuple[str, str]], first: int) -> list[FleetAgent]:
+    """Each agent numbers its reports on from `first` across runs (the collector refuses a sequence
+    number it has stored before, as a replay)."""
     agents = []
     for key, token in tokens:
+        sequences = itertools.count(first)
 
-        def body(sequence: int, key: str = key) -> bytes:
-            return json.dumps(fleet_report(key, sequence)).encode()
+        def body(_push: int, key: str = key, sequences: Iterator[int] = sequences) -> bytes:
+            return json.dumps(fleet_report(key, next(sequences))).encode()
 
         agents.append(
             FleetAgent(
@@ -192,7 +196,8 @@ def bench_collector(
                 (201,),
             )
             runs["burst"].append(with_rows(summary, db_url, before))
-        agents = collector_agents(tokens)
+        agents = collector_agents(tokens, args.spool)
+        profiler = profiling(proc.pid, workdir, f"{label}-{n}", args)
         for repeat in range(args.repeats):
             before, _ = count_reports(db_url)
             summary = measured(
@@ -202,7 +207,21 @@ def bench_collector(
                 (201,),
             )
             runs["steady"].append(with_rows(summary, db_url, before))
+        if profiler is not None:
+            profiler.wait(60)
     return runs
+
+
+def profiling(pid: int, workdir: Path, name: str, args: argparse.Namespace) -> subprocess.Popen[bytes] | None:
+    """py-spy samples the collector through the steady runs (--profile): where its CPU goes."""
+    if not args.profile:
+        return None
+    Path(args.profile).mkdir(parents=True, exist_ok=True)
+    seconds = int(args.repeats * (args.seconds + 3))
+    command = [str(Path(PYTHON).with_name("py-spy")), "record", "-p", str(pid), "-r", "100", "-f", "raw"]
+    command += ["--nonblocking", "-d", str(seconds), "-o", str(Path(args.profile) / f"{name}.txt")]
+    with (workdir / "py-spy.log").open("ab") as sink:
+        return subprocess.Popen(command, stdout=sink, stderr=sink)
 
 
 def with_rows(summary: dict[str, Any], db_url: str, before: int) -> dict[str, Any]:
@@ -247,6 +266,8 @@ def bench_anchor(
             )
             print(json.dumps(summary), flush=True)
             runs.append(summary)
+            if summary["ok"] < summary["sent"] / 2:
+                break  # it cannot keep up at this rate: more runs only wait for timeouts
     return runs
 
 
@@ -286,6 +307,7 @@ def main() -> None:
     parser.add_argument("--spool", type=int, default=10, help="reports each agent replays (0: no burst)")
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which the agents wake up")
     parser.add_argument("--targets", default="bare,pushgateway,collector")
+    parser.add_argument("--profile", help="directory for py-spy profiles of each collector's steady runs")
     parser.add_argument(
         "--baseline", help="also run the collector of this checkout (e.g. a `git archive` of the old commit)"
     )
