@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from typing import Any
 
@@ -14,6 +15,8 @@ from collector.ingest.agent_auth import AgentDirectory
 from collector.ingest.pipeline import IncomingReport
 from collector.ingest.report_schema import ReportInvalid, validate_report
 from collector.service import Collector
+
+log = logging.getLogger("prioritysupport.collector.ingest")
 
 
 class _TooLarge(Exception):
@@ -28,8 +31,17 @@ def _error(status: int, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": message, **extra}, status_code=status)
 
 
+def _header(request: Request, name: bytes) -> str | None:
+    # Straight from the ASGI scope (names are lower case there): building starlette's Headers for
+    # two look-ups costs more than the rest of the request line handling.
+    for key, value in request.scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
 async def _read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
+    declared = _header(request, b"content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _TooLarge
     chunks: list[bytes] = []
@@ -42,30 +54,66 @@ async def _read_limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _sync_quietly(directory: AgentDirectory, wait: bool) -> None:
+    try:
+        directory.sync(wait=wait)
+    except Exception as exc:  # the database is away: answer from memory, storing fails with 503 anyway
+        log.warning("could not check agent tokens for changes: %s", exc)
+
+
+class _FreshDirectory:
+    """Keeps the agent directory fresh from the request path: a change check ahead of need in a worker
+    thread (the request does not wait), and a wait only when the snapshot is past its stale limit."""
+
+    def __init__(self, directory: AgentDirectory) -> None:
+        self.directory = directory
+        self._ahead: asyncio.Future[None] | None = None
+
+    async def customer(self, token: str) -> object:
+        directory = self.directory
+        if directory.stale():
+            await asyncio.to_thread(_sync_quietly, directory, True)
+        elif directory.sync_due() and (self._ahead is None or self._ahead.done()):
+            self._ahead = asyncio.get_running_loop().run_in_executor(None, _sync_quietly, directory, False)
+        known = directory.cached_customer(token)
+        if known is AgentDirectory._MISS:
+            return await asyncio.to_thread(directory.customer_for_token, token)
+        return known
+
+    async def instance(self, customer_id: int, name: str) -> object:
+        known = self.directory.cached_instance(customer_id, name)
+        if known is AgentDirectory._MISS:
+            return await asyncio.to_thread(self.directory.instance_id, customer_id, name)
+        return known
+
+
 def make_report_endpoint(collector: Collector) -> Any:
     limit = collector.config.server.max_report_bytes
     metrics = collector.ingest_metrics
+    fresh = _FreshDirectory(collector.directory)
+    # Warm start: every token and instance in memory before the first report, not a miss storm after.
+    _sync_quietly(collector.directory, True)
+
+    outcomes: dict[int, Any] = {}  # status -> its labelled counter, looked up once
 
     async def receive_report(request: Request) -> JSONResponse:
         started = time.perf_counter()
         response = await _handle(request)
-        metrics.reports.labels(outcome=str(response.status_code)).inc()
+        counter = outcomes.get(response.status_code)
+        if counter is None:
+            counter = outcomes[response.status_code] = metrics.reports.labels(
+                outcome=str(response.status_code)
+            )
+        counter.inc()
         metrics.latency.observe(time.perf_counter() - started)
         return response
 
     async def _handle(request: Request) -> JSONResponse:
-        authorization = request.headers.get("authorization", "")
+        authorization = _header(request, b"authorization") or ""
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _error(401, "send the agent token as 'Authorization: Bearer <token>'")
-        directory = collector.directory
-        token = token.strip()
-        known = directory.cached_customer(token)
-        customer_id = (
-            await asyncio.to_thread(directory.customer_for_token, token)
-            if known is AgentDirectory._MISS
-            else known
-        )
+        customer_id = await fresh.customer(token.strip())
         if not isinstance(customer_id, int):
             return _error(401, "the agent token is unknown, revoked or expired; enrol the agent again")
         try:
@@ -87,16 +135,11 @@ def make_report_endpoint(collector: Collector) -> Any:
         except RecursionError:
             return _error(400, "the JSON is nested too deeply; a report is a few levels deep")
         try:
-            validate_report(document)
+            validate_report(document, text)
         except ReportInvalid as exc:
             return _error(422, f"the report does not match schema v1 at {exc}", field=exc.field)
         name = document["instance"]["name"]
-        known = directory.cached_instance(customer_id, name)
-        instance_id = (
-            await asyncio.to_thread(directory.instance_id, customer_id, name)
-            if known is AgentDirectory._MISS
-            else known
-        )
+        instance_id = await fresh.instance(customer_id, name)
         if not isinstance(instance_id, int):
             return _error(403, f"instance {name!r} is not registered for this agent's customer")
         incoming = IncomingReport(

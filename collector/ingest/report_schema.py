@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -46,17 +47,24 @@ def _path(parts: Any) -> str:
     return "/".join(str(part) for part in parts) or "(document)"
 
 
-def validate_report(document: Any) -> None:
-    """Raise ReportInvalid for the most relevant problem; formats the schema leaves open are checked here."""
+# A lone surrogate in parsed JSON can only come from a \uD800-\uDFFF escape: UTF-8 text cannot hold one.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def validate_report(document: Any, text: str | None = None) -> None:
+    """Raise ReportInvalid for the most relevant problem; formats the schema leaves open are checked here.
+    `text`: the JSON the document was parsed from, when known (skips a walk for surrogates it lacks)."""
     fast = _fast_check()
     if fast is None or not fast(document):
         _full_validation(document)
-    _check_instant(document.get("sent_at"), "sent_at")
+    accepted: set[str] = set()  # checks of one report usually share a few instants: parse each once
+    _check_instant(document.get("sent_at"), "sent_at", accepted)
     for index, check in enumerate(document.get("checks", ())):
-        _check_instant(check.get("checked_at"), f"checks/{index}/checked_at")
+        _check_instant(check.get("checked_at"), f"checks/{index}/checked_at", accepted)
     counts = document.get("counts") or {}
-    _check_instant(counts.get("counted_at"), "counts/counted_at")
-    _check_text(document)
+    _check_instant(counts.get("counted_at"), "counts/counted_at", accepted)
+    if text is None or _SURROGATE_ESCAPE.search(text) is not None:
+        _check_text(document)
 
 
 def _check_text(document: Any) -> None:
@@ -100,8 +108,8 @@ def _full_validation(document: Any) -> None:
         raise ReportInvalid(_path(error.absolute_path), message)
 
 
-def _check_instant(value: Any, field: str) -> None:
-    if value is None:
+def _check_instant(value: Any, field: str, accepted: set[str] | None = None) -> None:
+    if value is None or (accepted is not None and isinstance(value, str) and value in accepted):
         return
     try:
         parsed = datetime.fromisoformat(value)
@@ -117,6 +125,8 @@ def _check_instant(value: Any, field: str) -> None:
         raise ReportInvalid(
             field, f"{value!r} is outside {EARLIEST.year}-{LATEST.year - 1}: check the agent's clock"
         )
+    if accepted is not None:
+        accepted.add(value)
 
 
 def warm_up() -> None:

@@ -1,0 +1,38 @@
+"""Lone surrogates in a report: refused naming the field, whether or not the raw JSON text is given."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from collector.ingest.report_schema import ReportInvalid, validate_report
+from tests.collector.conftest import report
+
+CHECKS = [
+    {"key": "odoo.login", "kind": "login_page", "status": "ok", "checked_at": "2026-11-27T11:00:00+00:00"},
+    {"key": "odoo.health", "kind": "health", "status": "ok", "checked_at": "2026-11-27T11:00:00+00:00"},
+]
+
+
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\udbff"])
+def test_a_lone_surrogate_escape_is_refused_with_its_field(escape: str) -> None:
+    text = json.dumps(report(checks=CHECKS)).replace('"odoo.health"', f'"odoo.health{escape}"', 1)
+    assert escape in text
+    for given in (text, None):
+        with pytest.raises(ReportInvalid) as caught:
+            validate_report(json.loads(text), given)
+        assert caught.value.field == "checks/1/key"
+
+
+def test_escapes_of_ordinary_characters_pass() -> None:
+    text = json.dumps(report(checks=CHECKS)).replace('"odoo.health"', '"odoo.h\\u00e9alth \\ud83d\\ude00"', 1)
+    validate_report(json.loads(text), text)  # a proper surrogate pair is one character
+
+
+def test_instants_shared_by_checks_are_each_still_bounded() -> None:
+    document = report(checks=[dict(check) for check in CHECKS])
+    document["checks"][1]["checked_at"] = "1999-12-31T23:00:00+00:00"
+    with pytest.raises(ReportInvalid) as caught:
+        validate_report(document, json.dumps(document))
+    assert caught.value.field == "checks/1/checked_at"
