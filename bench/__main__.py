@@ -12,6 +12,16 @@ BENCHMARKS = {
     "alerts": ("bench.alerts.latency", "outbox delivery latency beside Alertmanager"),
     "collector": ("bench.collector.ingest_bench", "report ingest beside Pushgateway and a bare endpoint"),
     "replicas": ("bench.collector.replicas_bench", "one vs two collector processes on one PostgreSQL"),
+    "fleet": (
+        "bench.collector.fleet_bench",
+        "thousands of distinct agents and a replay burst, beside bare ASGI and Pushgateway",
+    ),
+    "storage": (
+        "bench.collector.storage_bench",
+        "bytes per report and the 30-day projection beside the old layout",
+    ),
+    "prune": ("bench.collector.prune_bench", "ingest latency while retention prunes, beside ingest alone"),
+    "queue": ("bench.collector.queue_bench", "the staff queue and /metrics with 10,000 open tickets"),
 }
 
 
