@@ -47,6 +47,18 @@ def _database_url(config_path: Path | None, database_url: str | None) -> str:
         _fail(str(error))
 
 
+def _configured_catalogue(config_path: Path | None) -> Path | None:
+    """The `[policy] catalogue` of --config: the report judges by the catalogue the collector runs with."""
+    if config_path is None:
+        return None
+    from collector.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path).policy.catalogue
+    except ConfigError as error:
+        _fail(str(error))
+
+
 def _policy(path: Path | None) -> Any:
     from collector.policy.catalogue import CatalogueError
     from collector.policy.policy import load_policy
@@ -105,7 +117,10 @@ def report(
     ] = None,
     catalogue: Annotated[
         Path | None,
-        typer.Option("--catalogue", help="A catalogue TOML file merged over the shipped default."),
+        typer.Option(
+            "--catalogue",
+            help="A catalogue TOML merged over the shipped one (default: [policy] catalogue of --config).",
+        ),
     ] = None,
     language: Annotated[
         str | None,
@@ -134,7 +149,7 @@ def report(
         _fail(str(error))
     clock = FixedClock(_parse_instant(as_of)) if as_of else SystemClock()
     engine = _engine(_database_url(config, database_url))
-    policy = _policy(catalogue)
+    policy = _policy(catalogue or _configured_catalogue(config))
     try:
         if all_customers:
             overview = service.overview(engine, month, clock=clock, policy=policy)

@@ -142,3 +142,17 @@ def test_an_empty_database_says_to_migrate(app: typer.Typer, tmp_path: Path) -> 
     )
     assert code == 1
     assert re.search(r"run 'prioritysupport collector migrate' first", err)
+
+
+def test_the_report_judges_by_the_catalogue_the_collector_runs_with(
+    app: typer.Typer, sqlite_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "catalogue.toml").write_text("[packages.medium]\nmax_users = 80\n")
+    config = tmp_path / "collector.toml"
+    config.write_text(f'[database]\nurl = "{sqlite_url}"\n[policy]\ncatalogue = "catalogue.toml"\n')
+    code, out, err = _run(
+        app, "--all", "--period", "2026-10", "--format", "csv", "--config", str(config), "--as-of", AS_OF
+    )  # fmt: skip
+    assert code == 0, err
+    acme = next(row for row in csv.DictReader(io.StringIO(out)) if row["customer"] == "acme")
+    assert acme["users_limit"] == "80"  # the configured catalogue's limit, not the shipped 75
