@@ -26,6 +26,9 @@ from prioritysupport.clock import Clock
 OPEN_STATES = ("pending", "sending")
 CHAIN_KINDS = ("page", "escalation")
 DONE_STATUSES = ("sent", "uncertain")
+# Page attempts that may have reached their recipient: a timed-out page is sent again (never marked done),
+# but the person may have read it, so a recovery must reach them even if the chain ends before the retry.
+REACHED_STATUSES = (*DONE_STATUSES, "timeout")
 # Ways a page chain ends without a person acknowledging it: the subject recovered, resolved or closed.
 # They are stored as acknowledgements (so an in-flight page schedules no escalation) but never shown as one.
 CHAIN_END_VIAS = ("recovered", "resolved", "closed")
@@ -299,7 +302,9 @@ class Outbox:
 
         Rota tags come back as the person who was paged (``person:ID``), not as whoever is on call now.
         A page being sent right now counts too, by its tags: it will arrive, and after `end_chain` (which
-        locks the pages) it cannot finish before this transaction does.
+        locks the pages) it cannot finish before this transaction does. A page still waiting for its
+        first attempt reached nobody: `end_chain` cancels it and no recovery follows. An attempt that
+        timed out counts as reached: its retry may be cancelled, but the page may have arrived.
         """
         in_flight = conn.execute(
             select(outbox.c.recipients).where(
@@ -313,7 +318,7 @@ class Outbox:
             .where(
                 outbox.c.subject_ref == subject_ref,
                 outbox.c.kind.in_(CHAIN_KINDS),
-                deliveries.c.status.in_(DONE_STATUSES),
+                deliveries.c.status.in_(REACHED_STATUSES),
             )
             .order_by(deliveries.c.id)
         ).scalars()
