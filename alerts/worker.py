@@ -23,6 +23,7 @@ from alerts.channels import ChannelBook, ChannelConfigError, Target
 from alerts.masking import mask_text
 from alerts.model import PAGING_KINDS
 from alerts.outbox import (
+    CHAIN_KINDS,
     DONE_STATUSES,
     Outbox,
     escalation_from_json,
@@ -317,6 +318,9 @@ class DeliveryWorker:
             elif item.attempts >= self.retry.max_attempts:
                 state = "dead"
                 changes = {**finished, "last_error": f"not delivered after {item.attempts} attempts"}
+            elif self._chain_ended(conn, item):
+                # Acknowledged or recovered while this attempt ran: a retry would page after the all-clear.
+                state, changes = "cancelled", {**finished, "last_error": "chain ended during the attempt"}
             else:
                 state = "pending"
                 changes = {
@@ -332,6 +336,15 @@ class DeliveryWorker:
             if state == "dead":
                 self._dead_letter(conn, item, str(changes["last_error"]))
         return state
+
+    def _chain_ended(self, conn: Connection, item: ClaimedItem) -> bool:
+        """A page or escalation whose chain was acknowledged or ended (recovered, resolved) since it was made.
+
+        The row lock orders this against Outbox.end_chain, as in _schedule_escalation."""
+        if item.kind not in CHAIN_KINDS:
+            return False
+        conn.execute(select(outbox.c.id).where(outbox.c.id == item.id).with_for_update()).all()
+        return self.box.is_acknowledged(conn, item.subject_ref, item.created_at)
 
     def _dead_letter(self, conn: Connection, item: ClaimedItem, reason: str) -> None:
         from alerts.outbox import channel_of

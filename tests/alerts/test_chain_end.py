@@ -76,3 +76,18 @@ def test_a_timed_out_page_may_have_arrived_so_its_recipient_hears_of_the_recover
     assert _states(engine, "T-702")[0] == ("page", "pending")  # a retry waits
     assert _recover(box, "T-702") == ("oncall-primary",)
     assert _states(engine, "T-702") == [("page", "cancelled"), ("escalation", "cancelled")]
+
+
+def test_a_page_that_fails_after_its_chain_ended_is_not_retried(
+    engine: Engine, clock: FixedClock, receiver: WebhookReceiver
+) -> None:
+    box, worker = setup(engine, clock, book(receiver))
+    receiver.status = 500  # the channel refuses: without the chain's end the page would be retried
+    enqueue(box, _page("T-703"))
+    claimed = worker.claim()
+    assert claimed is not None
+    assert _recover(box, "T-703") == ("oncall-primary",)  # recovered while the attempt runs
+    assert worker.process(claimed) == "cancelled"
+    clock.advance(timedelta(hours=1))
+    assert worker.run_once() == 0  # no retry pages after the all-clear
+    assert _states(engine, "T-703") == [("page", "cancelled")]
