@@ -14,6 +14,7 @@ Run:  .venv/bin/python bench/collector/prune_bench.py [--rows 1000000] [--rate 5
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import signal
@@ -41,7 +42,7 @@ from collector.ingest.pipeline import compact_body  # noqa: E402
 from collector.storage import raw_bodies  # noqa: E402
 from tests.support.components import free_port, wait_for_port  # noqa: E402
 
-ROUND_DONE = re.compile(r"pruned raw reports older than [^:]*: (?P<summary>.*)$")
+ROUND_DONE = re.compile(r"pruned raw reports older than .*?: (?P<summary>\d+ row\(s\) in .*)$")
 
 
 def fill_old_reports(path: Path, rows: int, run: int) -> float:
@@ -72,11 +73,14 @@ def fill_old_reports(path: Path, rows: int, run: int) -> float:
 
 
 def live_agents(tokens: list[tuple[str, str]], run: int) -> list[Agent]:
-    """One simulated agent per enrolled customer; a fresh agent id per run, so sequences never replay."""
+    """One simulated agent per enrolled customer; a fresh agent id per run, and each agent counts its own
+    sequence across the phases (loadgen restarts its count per call), so no report is a replay."""
     agents = []
     for key, token in tokens:
+        sent = itertools.count()
 
-        def body(sequence: int, key: str = key) -> bytes:
+        def body(_loadgen_sequence: int, key: str = key, sent: Iterator[int] = sent) -> bytes:
+            sequence = next(sent)
             document = realistic_report("prod", f"live-{run}-{key}", sequence, sequence % 10 == 0)
             return json.dumps(document).encode()
 
@@ -138,7 +142,7 @@ def one_run(
     rounds_before = len([line for line in log.read_text().splitlines() if ROUND_DONE.search(line)])
     agents = live_agents(tokens, run)
     with collector(config, port, log) as proc:
-        run_in_process("127.0.0.1", port, agents, 300, 2.0)  # warm-up: every agent once
+        run_in_process("127.0.0.1", port, agents, args.rate, 5.0)  # warm-up: caches, first sweep
         alone = run_in_process("127.0.0.1", port, agents, args.rate, args.seconds)
         proc.send_signal(signal.SIGUSR1)
         began = time.perf_counter()
@@ -159,7 +163,7 @@ def one_run(
         r = result[phase]
         print(f"run {run} {phase:<7} {r['ok']:>6} ok of {r['sent']} at {r['ok_per_s']:.0f}/s, "
               f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, max {r['max_ms']:.1f} ms, "
-              f"errors {r['errors']}", flush=True)  # fmt: skip
+              f"errors {r['errors']}, statuses {r['statuses']}", flush=True)  # fmt: skip
     print(f"run {run} prune: {summary}", flush=True)
     return result
 
@@ -172,8 +176,8 @@ def main() -> None:
     parser.add_argument("--chunk", type=float, default=5.0, help="load slices while the prune runs")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--agents", type=int, default=100)
-    parser.add_argument("--batch", type=int, default=1000, help="retention.prune_batch_rows")
-    parser.add_argument("--pause-ms", type=int, default=50, help="retention.prune_pause_ms")
+    parser.add_argument("--batch", type=int, default=250, help="retention.prune_batch_rows")
+    parser.add_argument("--pause-ms", type=int, default=20, help="retention.prune_pause_ms")
     parser.add_argument("--timeout", type=float, default=900.0, help="longest a pruning round may take")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ps-prune-") as tmp:
