@@ -42,8 +42,8 @@ WriterTurn = Callable[[], AbstractContextManager[Any]]
 
 @dataclass(frozen=True)
 class PrunePace:
-    batch_rows: int = 1000  # ids per delete: a few milliseconds of write lock
-    pause_seconds: float = 0.05  # after every batch, for the ingest writer
+    batch_rows: int = 250  # ids per delete: about 10 ms of write lock on 2 busy cores (docs/benchmarks.md)
+    pause_seconds: float = 0.02  # after every batch, for the ingest writer
     vacuum_pages: int = 128  # SQLite pages given back per step (512 kB at 4 kB pages)
 
 
