@@ -43,7 +43,7 @@ WriterTurn = Callable[[], AbstractContextManager[Any]]
 
 @dataclass(frozen=True)
 class PrunePace:
-    batch_rows: int = 250  # ids per delete: about 10 ms of write lock on 2 busy cores (docs/benchmarks.md)
+    batch_rows: int = 250  # ids per delete: 8 ms of write lock (p50) on 2 busy cores, docs/benchmarks.md
     pause_seconds: float = 0.02  # after every batch, for the ingest writer
     vacuum_pages: int = 128  # SQLite pages given back per step (512 kB at 4 kB pages)
 
