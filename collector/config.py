@@ -230,8 +230,8 @@ class RetentionSettings:
         "Minutes between the collector's own pruning rounds (0: only by command).",
         check=at_least(0),
     )
-    prune_batch_rows: int = setting(WHOLE, 2000, "Raw reports deleted per transaction.", check=at_least(1))
-    prune_pause_ms: int = setting(WHOLE, 50, "Pause between two pruning transactions.", check=at_least(0))
+    prune_batch_rows: int = setting(WHOLE, 250, "Raw reports deleted per transaction.", check=at_least(1))
+    prune_pause_ms: int = setting(WHOLE, 20, "Pause between two pruning transactions.", check=at_least(0))
 
     def raw_report_age(self) -> timedelta:
         if self.raw_report_days is not None:

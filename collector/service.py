@@ -38,7 +38,7 @@ from collector.storage import tables as t
 from collector.storage.after_commit import after_commit, transaction
 from collector.storage.database import make_engine
 from collector.storage.group_commit import GroupCommitWriter
-from collector.storage.retention import PrunePace, RetentionTask
+from collector.storage.retention import PrunePace, RetentionTask, run_on_signal
 from collector.storage.sweep_lock import sweep_turn
 from collector.tickets.acknowledgement import note_acknowledgement
 from collector.tickets.core import TicketService
@@ -318,6 +318,7 @@ class PeriodicTasks:
         self._thread.start()
         if self.retention is not None:
             self.retention.start()
+            run_on_signal(self.retention)
 
     def stop(self) -> None:
         self._stop.set()
@@ -340,4 +341,6 @@ def retention_task(collector: Collector) -> RetentionTask | None:
         return None
     pace = PrunePace(settings.prune_batch_rows, settings.prune_pause_ms / 1000)
     every = timedelta(minutes=settings.prune_every_minutes)
-    return RetentionTask(collector.engine, collector.clock, settings.raw_report_age(), every, pace)
+    return RetentionTask(
+        collector.engine, collector.clock, settings.raw_report_age(), every, pace, turn=collector.writer.turn
+    )

@@ -1,155 +1,198 @@
-"""Pruning under load: the ingest writer's latency while 1 M old raw reports are deleted, against the
-same load without pruning in the same run (SQLite, the embedded default).
+"""Pruning under load: ingest latency while the collector prunes 1 M old raw reports, against the same
+ingest without a prune in the same run (SQLite, the embedded default, one collector process).
 
-Open loop: reports are offered at a fixed rate (default 500/s) to the group-commit writer the service
-uses, and each latency is measured from its scheduled time to its commit, so queueing behind the prune's
-write lock shows. Phase 1 ingests alone; phase 2 ingests while RetentionTask-paced batches delete.
+The collector runs as a real process (`prioritysupport collector serve`), its RetentionTask doing the
+prune; the open-loop load generator (loadgen.py) runs in this process and measures each report's
+latency from its scheduled time, so queueing behind the prune's write lock shows. One run: old rows are
+filled directly into the file (one transaction, collector stopped, outside the timed window), the
+collector starts, phase 1 ingests alone, then SIGUSR1 starts a pruning round and phase 2 ingests until
+the collector logs that the round (deletes and incremental vacuum) is over. Medians over the runs.
 
-Run:  .venv/bin/python bench/collector/prune_bench.py [--rows 1000000] [--rate 500] [--seconds 20]
+Run:  .venv/bin/python bench/collector/prune_bench.py [--rows 1000000] [--rate 500] [--repeats 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import json
+import re
+import signal
+import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable
-from concurrent.futures import Future
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ingest_bench import realistic_report  # type: ignore[import-not-found]  # noqa: E402
-from sqlalchemy import Engine, insert, text  # noqa: E402
+from ingest_bench import CLI, collector_agents, realistic_report, summarise  # type: ignore[import-not-found]  # noqa: E402
+from loadgen import Agent, Result, run_in_process  # type: ignore[import-not-found]  # noqa: E402
 
-from collector.ingest.pipeline import IncomingReport, ReportStore, compact_body, store_batch  # noqa: E402
+from collector.ingest.pipeline import compact_body  # noqa: E402
 from collector.storage import raw_bodies  # noqa: E402
-from collector.storage import tables as t  # noqa: E402
-from collector.storage.database import SqliteCheckpointer, make_engine, migrate  # noqa: E402
-from collector.storage.group_commit import GroupCommitWriter  # noqa: E402
-from collector.storage.retention import PrunePace, prune_reports  # noqa: E402
+from tests.support.components import free_port, wait_for_port  # noqa: E402
 
-NOW = datetime.now(UTC)  # the agents' sent_at is the real time: no clock-skew warnings
-AGENTS = 200
+ROUND_DONE = re.compile(r"pruned raw reports older than .*?: (?P<summary>\d+ row\(s\) in .*)$")
 
 
-def seed(engine: Engine, rows: int) -> None:
-    """`rows` raw reports, three days old, spread over the agents."""
-    with engine.begin() as conn:
-        for i in range(AGENTS):
-            conn.execute(insert(t.customers).values(id=i + 1, key=f"c{i}", name=f"C{i}", language="nl"))
-            conn.execute(
-                insert(t.instances).values(id=i + 1, customer_id=i + 1, name="prod", url="https://x")
-            )
+def fill_old_reports(path: Path, rows: int, run: int) -> float:
+    """`rows` raw reports three days old, spread over the enrolled instances; returns the seconds taken."""
+    began = time.perf_counter()
     body = raw_bodies.pack(compact_body(realistic_report("prod", "agent", 1, False)))
-    old = (NOW - timedelta(days=3)).replace(tzinfo=None)
-    sql = text(
-        "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body_z, agent_id, "
-        "observed_at) VALUES (:id, :c, :c, :at, :seq, :body, :agent, :at)"
-    )
-    for start in range(0, rows, 20_000):
-        chunk = [
-            {"id": str(uuid.uuid4()), "c": n % AGENTS + 1, "at": old + timedelta(milliseconds=n), "seq": n,
-             "body": body, "agent": f"agent-{n % AGENTS}"}
-            for n in range(start, min(rows, start + 20_000))
-        ]  # fmt: skip
-        with engine.begin() as conn:
-            conn.execute(sql, chunk)
+    old = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=3)
+    db = sqlite3.connect(path, isolation_level=None)
+    try:
+        instances = db.execute("SELECT id, customer_id FROM instances ORDER BY id").fetchall()
+        db.execute("BEGIN IMMEDIATE")
 
+        def row(n: int) -> tuple[Any, ...]:
+            instance, customer = instances[n % len(instances)]
+            at = (old + timedelta(milliseconds=n)).strftime("%Y-%m-%d %H:%M:%S.%f")
+            return (str(uuid.uuid4()), customer, instance, at, n, body, f"old-{run}-{instance}", at)
 
-def offered(
-    rate: float, seconds: float, writer: GroupCommitWriter[IncomingReport], sequence: list[int]
-) -> list[float]:
-    """Submit at a fixed rate; returns each report's latency from its scheduled time (seconds)."""
-    latencies: list[float] = []
-    pending: list[tuple[float, Future[object]]] = []
-    start = time.perf_counter()
-    n = 0
-    while (scheduled := start + n / rate) < start + seconds:
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        agent = n % AGENTS
-        sequence[0] += 1
-        document = realistic_report("prod", f"live-{agent}", sequence[0], False)
-        report = IncomingReport(
-            document["report_id"], agent + 1, agent + 1, NOW, document, compact_body(document)
+        db.executemany(
+            "INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body_z, "
+            "agent_id, observed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (row(n) for n in range(rows)),
         )
-        future = writer.submit(report)
-        future.add_done_callback(_recorder(latencies, scheduled))
-        pending.append((scheduled, future))
-        n += 1
-    for _, future in pending:
-        future.result(30)
-    return latencies
+        db.execute("COMMIT")
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        db.close()
+    return time.perf_counter() - began
 
 
-def _recorder(latencies: list[float], scheduled: float) -> Callable[[Future[object]], None]:
-    def done(_future: Future[object]) -> None:
-        latencies.append(time.perf_counter() - scheduled)
+def live_agents(tokens: list[tuple[str, str]], run: int) -> list[Agent]:
+    """One simulated agent per enrolled customer; a fresh agent id per run, and each agent counts its own
+    sequence across the phases (loadgen restarts its count per call), so no report is a replay."""
+    agents = []
+    for key, token in tokens:
+        sent = itertools.count()
 
-    return done
+        def body(_loadgen_sequence: int, key: str = key, sent: Iterator[int] = sent) -> bytes:
+            sequence = next(sent)
+            document = realistic_report("prod", f"live-{run}-{key}", sequence, sequence % 10 == 0)
+            return json.dumps(document).encode()
+
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        agents.append(Agent("/api/v1/reports", headers, body))
+    return agents
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+@contextmanager
+def collector(config: Path, port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("ab") as sink:
+        proc = subprocess.Popen([*CLI, "collector", "serve", "-c", str(config)], stdout=sink, stderr=sink)
+        try:
+            wait_for_port(port, timeout=60)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def round_summary(log: Path, seen: int) -> str | None:
+    """The summary of the first pruning round logged after the first `seen` rounds, if there is one."""
+    done = [m["summary"] for line in log.read_text().splitlines() if (m := ROUND_DONE.search(line))]
+    return done[seen] if len(done) > seen else None
+
+
+def merged(results: list[Result]) -> Result:
+    total = Result()
+    for part in results:
+        total.sent += part.sent
+        total.errors += part.errors
+        total.elapsed += part.elapsed
+        total.latencies += part.latencies
+        for status, n in part.statuses.items():
+            total.statuses[status] = total.statuses.get(status, 0) + n
+    return total
+
+
+def one_run(
+    run: int, args: argparse.Namespace, workdir: Path, tokens: list[tuple[str, str]]
+) -> dict[str, Any]:
+    db = workdir / "prune.db"
+    filled = fill_old_reports(db, args.rows, run)
+    print(f"run {run}: {args.rows:,} old raw reports filled in {filled:.0f} s", flush=True)
+    port = free_port()
+    config = workdir / f"run{run}.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{db}"\n[server]\nport = {port}\nrun_worker = false\n'
+        f"[monitoring]\nsweep_seconds = 30\n"
+        f"[retention]\nraw_report_hours = 24\nprune_every_minutes = 100000\n"
+        f"prune_batch_rows = {args.batch}\nprune_pause_ms = {args.pause_ms}\n",
+        encoding="utf-8",
+    )
+    log = workdir / "collector.log"
+    log.touch()
+    rounds_before = len([line for line in log.read_text().splitlines() if ROUND_DONE.search(line)])
+    agents = live_agents(tokens, run)
+    with collector(config, port, log) as proc:
+        run_in_process("127.0.0.1", port, agents, args.rate, 5.0)  # warm-up: caches, first sweep
+        alone = run_in_process("127.0.0.1", port, agents, args.rate, args.seconds)
+        proc.send_signal(signal.SIGUSR1)
+        began = time.perf_counter()
+        during: list[Result] = []
+        summary = None
+        while summary is None:
+            during.append(run_in_process("127.0.0.1", port, agents, args.rate, args.chunk))
+            summary = round_summary(log, rounds_before)
+            if time.perf_counter() - began > args.timeout:
+                raise SystemExit(f"no pruning round finished within {args.timeout:.0f} s; see {log}")
+    result = {
+        "run": run,
+        "alone": summarise("alone", alone, (201,)),
+        "during": summarise("during", merged(during), (201,)),
+        "prune": summary,
+    }
+    for phase in ("alone", "during"):
+        r = result[phase]
+        print(f"run {run} {phase:<7} {r['ok']:>6} ok of {r['sent']} at {r['ok_per_s']:.0f}/s, "
+              f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, max {r['max_ms']:.1f} ms, "
+              f"errors {r['errors']}, statuses {r['statuses']}", flush=True)  # fmt: skip
+    print(f"run {run} prune: {summary}", flush=True)
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--rate", type=float, default=500.0)
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--batch", type=int, default=2000)
-    parser.add_argument("--pause-ms", type=float, default=50.0)
+    parser.add_argument("--rows", type=int, default=1_000_000, help="old raw reports to prune per run")
+    parser.add_argument("--rate", type=float, default=500.0, help="offered reports per second")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of the ingest-alone phase")
+    parser.add_argument("--chunk", type=float, default=5.0, help="load slices while the prune runs")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--agents", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=250, help="retention.prune_batch_rows")
+    parser.add_argument("--pause-ms", type=int, default=20, help="retention.prune_pause_ms")
+    parser.add_argument("--timeout", type=float, default=900.0, help="longest a pruning round may take")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{Path(tmp) / 'prune.db'}", background_checkpoints=True)
-        migrate(engine)
-        began = time.perf_counter()
-        seed(engine, args.rows)
-        print(f"seeded {args.rows:,} raw reports in {time.perf_counter() - began:.0f} s")
-        checkpointer = SqliteCheckpointer(engine)
-        checkpointer.start()
-        store = ReportStore()
-        writer: GroupCommitWriter[IncomingReport] = GroupCommitWriter(
-            engine, store, handle_batch=lambda conn, items: store_batch(store, conn, items)
-        )
-        writer.start()
-        sequence = [0]
-        alone = offered(args.rate, args.seconds, writer, sequence)
-        result: dict[str, float] = {}
-
-        def prune() -> None:
-            began = time.perf_counter()
-            pace = PrunePace(batch_rows=args.batch, pause_seconds=args.pause_ms / 1000)
-            result["deleted"] = prune_reports(engine, NOW - timedelta(days=1), pace=pace)
-            result["seconds"] = time.perf_counter() - began
-
-        pruner = threading.Thread(target=prune)
-        pruner.start()
-        during: list[float] = []
-        while pruner.is_alive():
-            during += offered(args.rate, min(args.seconds, 10.0), writer, sequence)
-        pruner.join()
-        writer.stop()
-        checkpointer.stop()
-        engine.dispose()
-    deleted, seconds = result["deleted"], result["seconds"]
-    print(f"pruned {deleted:,.0f} rows in {seconds:.0f} s ({deleted / seconds:,.0f} rows/s), "
-          f"batches of {args.batch} with {args.pause_ms:.0f} ms pauses")  # fmt: skip
-    for name, values in (("ingest alone", alone), ("ingest while pruning", during)):
-        print(f"{name}: {len(values):,} reports at {args.rate:.0f}/s, p50 {percentile(values, 0.5):.1f} ms, "
-              f"p99 {percentile(values, 0.99):.1f} ms, max {max(values) * 1000:.1f} ms, "
-              f"mean {statistics.fmean(values) * 1000:.1f} ms")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="ps-prune-") as tmp:
+        workdir = Path(tmp)
+        tokens = collector_agents(f"sqlite:///{workdir / 'prune.db'}", args.agents, workdir)
+        runs = [one_run(run, args, workdir, tokens) for run in range(1, args.repeats + 1)]
+    alone = statistics.median(r["alone"]["p99_ms"] for r in runs)
+    during = statistics.median(r["during"]["p99_ms"] for r in runs)
+    print(f"\nmedians over {args.repeats} runs, {args.rows:,} rows pruned per run, {args.rate:.0f} reports/s "
+          f"offered, batches of {args.batch} ids with {args.pause_ms} ms pauses:")  # fmt: skip
+    for phase in ("alone", "during"):
+        print(f"  ingest {phase:<7} p50 {statistics.median(r[phase]['p50_ms'] for r in runs):.1f} ms, "
+              f"p99 {statistics.median(r[phase]['p99_ms'] for r in runs):.1f} ms, "
+              f"max {statistics.median(r[phase]['max_ms'] for r in runs):.1f} ms")  # fmt: skip
+    print(f"  p99 while pruning / alone: x{during / alone:.2f}")
 
 
 if __name__ == "__main__":

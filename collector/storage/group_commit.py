@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -50,6 +51,7 @@ class GroupCommitWriter(Generic[Item]):
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._started = False
+        self._turn = threading.Lock()
         self.batches = 0
         self.items = 0
 
@@ -57,6 +59,11 @@ class GroupCommitWriter(Generic[Item]):
         if not self._started:
             self._started = True
             self._thread.start()
+
+    def turn(self) -> AbstractContextManager[bool]:
+        """Held while a batch writes: another writer of this process (retention) takes it around its own
+        short transactions, so the two alternate at once instead of polling SQLite's busy timeout."""
+        return self._turn
 
     def submit(self, item: Item) -> Future[Any]:
         future: Future[Any] = Future()
@@ -94,7 +101,7 @@ class GroupCommitWriter(Generic[Item]):
         sinks only itself (no savepoint per item on the fast path)."""
         started = time.perf_counter()
         try:
-            with writing(self._engine).begin() as conn:
+            with self._turn, writing(self._engine).begin() as conn:
                 if self._handle_batch is not None:
                     values = self._handle_batch(conn, [pending.item for pending in batch])
                 else:
@@ -114,7 +121,7 @@ class GroupCommitWriter(Generic[Item]):
 
     def _write_one(self, pending: _Pending[Item]) -> None:
         try:
-            with writing(self._engine).begin() as conn:
+            with self._turn, writing(self._engine).begin() as conn:
                 value = self._handle(conn, pending.item)
         except Exception as exc:
             pending.future.set_exception(exc)

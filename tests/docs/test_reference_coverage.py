@@ -182,7 +182,7 @@ def test_the_collector_accepts_every_documented_key(tmp_path: Path) -> None:
                        "integration_overrides": {"edi": {"impact": "hoog", "scope": "organisatie breed"}},
                        "watchdog_minutes": 15, "backup_glob": "/var/backups/ps/*.db"},
         "retention": {"raw_report_hours": 48, "raw_report_days": 2, "prune_every_minutes": 10,
-                      "prune_batch_rows": 2000, "prune_pause_ms": 50},
+                      "prune_batch_rows": 250, "prune_pause_ms": 20},
         "routing": {"rules": [{"name": "page", "match": {"event": "ticket_opened"}, "kind": "page",
                                "recipients": ["oncall-primary"], "calendar": "premium", "continue": True,
                                "escalation": {"A": [{"after_minutes": 15, "recipients": ["manager"]}]}}]},

@@ -88,3 +88,75 @@ def test_0005_compresses_existing_reports_and_keeps_their_counts(sqlite_url: str
     engine = make_engine(sqlite_url)
     with engine.connect() as conn:  # the one-time VACUUM of migrate(): space given back from now on
         assert conn.exec_driver_sql("PRAGMA auto_vacuum").scalar_one() == 2
+
+
+def test_0005_folds_counts_as_the_application_did_when_it_was_written(tmp_path: object) -> None:
+    """0005 carries its own copy of the counts folding; on varied counts it gives the rows that
+    collector.storage.usage.record_usage gives (same days, snapshots, highest users, first and last)."""
+    import json
+    from datetime import UTC, datetime
+    from pathlib import Path
+    from typing import Any
+
+    from alembic import command
+    from sqlalchemy import select, text
+
+    from collector.storage.tables import usage_samples
+    from collector.storage.usage import record_usage
+
+    assert isinstance(tmp_path, Path)
+    modules = [{"name": "acme_sale", "author": "Acme", "code": 40}]
+    day = datetime(2026, 11, 30, tzinfo=UTC)
+    reports: list[tuple[datetime, dict[str, Any]]] = [  # (received_at, counts)
+        (day.replace(hour=9), {"internal_users": 10, "custom_lines": 100, "modules": modules}),
+        (day.replace(hour=10), {"internal_users": 12, "custom_lines": 100, "modules": modules}),
+        (day.replace(hour=11), {"custom_lines": 100, "modules": modules}),
+        (day.replace(hour=12), {"internal_users": True, "custom_lines": "many"}),
+        (day.replace(hour=13), {"internal_users": 5, "custom_lines": 200}),
+        (datetime(2026, 11, 30, 23, 30, tzinfo=UTC), {"internal_users": 7}),
+        (datetime(2026, 12, 1, 8, 0, tzinfo=UTC), {"internal_users": 9, "modules": ["not a module", {}]}),
+    ]  # fmt: skip
+
+    def rows(url: str) -> list[tuple[object, ...]]:
+        engine = make_engine(url)
+        c = usage_samples.c
+        with engine.connect() as conn:
+            found = conn.execute(
+                select(c.day, c.snapshot, c.users, c.lines, c.modules_z, c.first_at, c.last_at).order_by(
+                    c.day, c.snapshot
+                )
+            ).all()
+        engine.dispose()
+        return [tuple(row) for row in found]
+
+    migrated = f"sqlite:///{tmp_path / 'migrated.db'}"
+    command.upgrade(alembic_config(migrated), "0004")
+    engine = make_engine(migrated)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO customers (id, key, name, language) VALUES (1, 'acme', 'Acme', 'nl')"))
+        conn.execute(text("INSERT INTO instances (id, customer_id, name, url, agent_silent) "
+                          "VALUES (1, 1, 'prod', 'https://x', false)"))  # fmt: skip
+        for sequence, (at, counts) in enumerate(reports, start=1):
+            conn.execute(
+                text("INSERT INTO reports (report_id, customer_id, instance_id, received_at, sequence, body, "
+                     "agent_id) VALUES (:id, 1, 1, :at, :sequence, :body, 'agent-1')"),
+                {"id": f"r{sequence}", "at": at.replace(tzinfo=None), "sequence": sequence,
+                 "body": json.dumps({"sequence": sequence, "counts": counts})},
+            )  # fmt: skip
+    migrate(engine)
+    engine.dispose()
+
+    direct = f"sqlite:///{tmp_path / 'direct.db'}"
+    engine = make_engine(direct)
+    migrate(engine)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO customers (id, key, name, language) VALUES (1, 'acme', 'Acme', 'nl')"))
+        conn.execute(text("INSERT INTO instances (id, customer_id, name, url, agent_silent) "
+                          "VALUES (1, 1, 'prod', 'https://x', false)"))  # fmt: skip
+        for at, counts in reports:
+            record_usage(conn, 1, 1, at, counts)
+    engine.dispose()
+
+    expected = rows(direct)
+    assert len(expected) == 4  # the boolean/text counts fold nothing; 23:30 UTC is the next local day
+    assert rows(migrated) == expected

@@ -4,6 +4,10 @@ history kept, and SQLite giving the freed space back."""
 from __future__ import annotations
 
 import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -13,7 +17,14 @@ from collector.service import Collector
 from collector.storage import raw_bodies
 from collector.storage import tables as t
 from collector.storage.after_commit import transaction
-from collector.storage.retention import PrunePace, RetentionTask, give_back_space, prune_reports
+from collector.storage.retention import (
+    PrunePace,
+    RetentionTask,
+    give_back_space,
+    prune_reports,
+    prune_round,
+    run_on_signal,
+)
 from tests.collector.conftest import report
 from tests.collector.ingest.test_group_commit import incoming
 
@@ -99,3 +110,104 @@ def test_sqlite_gives_the_space_back(collector: Collector) -> None:
     with collector.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA freelist_count").scalar_one() == 0
     assert give_back_space(collector.engine, PrunePace(pause_seconds=0)) == 0
+
+
+def _store(collector: Collector, count: int) -> None:
+    with transaction(collector.engine) as conn:
+        store_batch(collector.store, conn, [incoming(collector, report()) for _ in range(count)])
+
+
+def test_a_newer_row_inside_the_old_id_range_is_kept(collector: Collector) -> None:
+    """Batches are id ranges, but each still asks for received_at before the cutoff (a clock set back)."""
+    start = collector.clock.now()
+    _store(collector, 3)
+    collector.clock.advance(timedelta(days=3))
+    _store(collector, 1)  # newer, with an id between old ones
+    collector.clock.set(start)
+    _store(collector, 3)
+    stats = prune_round(
+        collector.engine, start + timedelta(hours=1), pace=PrunePace(batch_rows=2, pause_seconds=0)
+    )
+    assert stats.deleted == 6 and _count(collector) == 1
+    with collector.engine.connect() as conn:
+        kept = conn.execute(select(t.reports.c.received_at)).scalar_one()
+    assert kept == start + timedelta(days=3)
+
+
+def test_each_batch_takes_the_writer_turn_and_its_lock_time_is_measured(collector: Collector) -> None:
+    _store(collector, 5)
+    collector.clock.advance(timedelta(days=2))
+    turns: list[str] = []
+
+    @contextmanager
+    def turn() -> Iterator[None]:
+        turns.append("taken")
+        yield
+
+    stats = prune_round(
+        collector.engine,
+        collector.clock.now(),
+        pace=PrunePace(batch_rows=2, pause_seconds=0),
+        sleep=lambda _s: None,
+        turn=turn,
+    )
+    assert stats.deleted == 5 and len(stats.batch_holds) == 3  # ids 1-2, 3-4, 5
+    assert all(hold >= 0 for hold in stats.batch_holds)
+    assert len(turns) == len(stats.batch_holds) + len(stats.vacuum_holds)
+    assert "5 row(s) in 3 batch(es)" in stats.summary()
+
+
+def test_emptied_id_ranges_are_skipped_not_walked(collector: Collector) -> None:
+    _store(collector, 10)
+    with transaction(collector.engine) as conn:
+        conn.execute(t.reports.delete().where(t.reports.c.id.between(2, 9)))
+    collector.clock.advance(timedelta(days=2))
+    stats = prune_round(
+        collector.engine, collector.clock.now(), pace=PrunePace(batch_rows=2, pause_seconds=0)
+    )
+    assert stats.deleted == 2 and len(stats.batch_holds) == 2  # id 1, then straight to id 10
+
+
+def test_a_batch_waits_while_the_group_commit_writer_holds_its_turn(collector: Collector) -> None:
+    _store(collector, 2)
+    collector.clock.advance(timedelta(days=2))
+    result: list[int] = []
+    with collector.writer.turn():
+        pruner = threading.Thread(
+            target=lambda: result.append(
+                prune_reports(collector.engine, collector.clock.now(), turn=collector.writer.turn)
+            )
+        )
+        pruner.start()
+        pruner.join(0.2)  # held off: it has not deleted anything
+        assert result == [] and _count(collector) == 2
+    pruner.join(10)
+    assert result == [2] and _count(collector) == 0
+
+
+def test_run_soon_and_sigusr1_start_a_round_without_waiting_for_the_schedule(collector: Collector) -> None:
+    _store(collector, 2)
+    collector.clock.advance(timedelta(days=2))
+    task = RetentionTask(collector.engine, collector.clock, timedelta(hours=24), timedelta(hours=6))
+    before = signal.getsignal(signal.SIGUSR1)
+    try:
+        assert run_on_signal(task)  # pytest runs tests in the main thread
+        task.start()
+        os.kill(os.getpid(), signal.SIGUSR1)
+        for _ in range(200):
+            if task.last is not None:
+                break
+            threading.Event().wait(0.05)
+    finally:
+        task.stop()
+        signal.signal(signal.SIGUSR1, before)
+    assert task.last is not None and task.last.deleted == 2
+
+
+def test_run_on_signal_does_nothing_outside_the_main_thread(collector: Collector) -> None:
+    task = RetentionTask(collector.engine, collector.clock, timedelta(hours=24), timedelta(hours=6))
+    installed: list[bool] = []
+    thread = threading.Thread(target=lambda: installed.append(run_on_signal(task)))
+    thread.start()
+    thread.join(5)
+    assert installed == [False]
