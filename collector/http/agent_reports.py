@@ -11,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from collector.http.body_limits import size_text
 from collector.ingest.agent_auth import AgentDirectory
 from collector.ingest.pipeline import IncomingReport
 from collector.ingest.report_schema import ReportInvalid, validate_report
@@ -91,6 +92,7 @@ def make_report_endpoint(collector: Collector) -> Any:
     limit = collector.config.server.max_report_bytes
     metrics = collector.ingest_metrics
     fresh = _FreshDirectory(collector.directory)
+    too_large = f"the report is larger than {size_text(limit)}; send fewer modules or checks"
     # Warm start: every token and instance in memory before the first report, not a miss storm after.
     _sync_quietly(collector.directory, True)
 
@@ -119,7 +121,8 @@ def make_report_endpoint(collector: Collector) -> Any:
         try:
             raw = await _read_limited(request, limit)
         except _TooLarge:
-            return _error(413, f"the report is larger than {limit} bytes; send fewer modules or checks")
+            # The rest of the body stays unread: the connection cannot be reused.
+            return JSONResponse({"error": too_large}, status_code=413, headers={"connection": "close"})
         try:
             # RFC 8259 8.1: JSON between systems must be UTF-8. json.loads(bytes) would also take
             # UTF-16/32, which the stored body (UTF-8 text) cannot hold: refuse those plainly instead.
@@ -151,7 +154,7 @@ def make_report_endpoint(collector: Collector) -> Any:
             body=text,
         )
         try:
-            stored = await asyncio.wrap_future(collector.writer.submit(incoming))
+            stored = await collector.writer.submit_from_loop(incoming)
         except Exception:
             return _error(503, "the report could not be stored; the agent keeps it and retries")
         status = 201 if stored else 200
