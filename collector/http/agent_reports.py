@@ -62,6 +62,14 @@ def _sync_quietly(directory: AgentDirectory, wait: bool) -> None:
         log.warning("could not check agent tokens for changes: %s", exc)
 
 
+def _preload_limits(collector: Collector) -> None:
+    try:
+        with collector.engine.connect() as conn:
+            collector.limits.preload(conn)
+    except Exception as exc:  # the database is away: the writer reads them on first need instead
+        log.warning("could not preload contracts and limit states: %s", exc)
+
+
 class _FreshDirectory:
     """Keeps the agent directory fresh from the request path: a change check ahead of need in a worker
     thread (the request does not wait), and a wait only when the snapshot is past its stale limit."""
@@ -93,8 +101,10 @@ def make_report_endpoint(collector: Collector) -> Any:
     metrics = collector.ingest_metrics
     fresh = _FreshDirectory(collector.directory)
     too_large = f"the report is larger than {size_text(limit)}; send fewer modules or checks"
-    # Warm start: every token and instance in memory before the first report, not a miss storm after.
+    # Warm start: every token, instance, contract and limit state in memory before the first report,
+    # not a miss storm after.
     _sync_quietly(collector.directory, True)
+    _preload_limits(collector)
 
     outcomes: dict[int, Any] = {}  # status -> its labelled counter, looked up once
 
