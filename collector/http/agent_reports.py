@@ -10,7 +10,7 @@ from typing import Any
 
 import orjson
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 from collector.http.body_limits import size_text
 from collector.ingest.agent_auth import AgentDirectory
@@ -137,7 +137,7 @@ def make_report_endpoint(collector: Collector) -> Any:
 
     outcomes: dict[int, Any] = {}  # status -> its labelled counter, looked up once
 
-    async def receive_report(request: Request) -> JSONResponse:
+    async def receive_report(request: Request) -> Response:
         started = time.perf_counter()
         response = await _handle(request)
         counter = outcomes.get(response.status_code)
@@ -149,7 +149,7 @@ def make_report_endpoint(collector: Collector) -> Any:
         metrics.latency.observe(time.perf_counter() - started)
         return response
 
-    async def _handle(request: Request) -> JSONResponse:
+    async def _handle(request: Request) -> Response:
         authorization = _header(request, b"authorization") or ""
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -194,7 +194,8 @@ def make_report_endpoint(collector: Collector) -> Any:
             stored = await collector.writer.submit_from_loop(incoming)
         except Exception:
             return _error(503, "the report could not be stored; the agent keeps it and retries")
-        status = 201 if stored else 200
-        return JSONResponse({"report_id": incoming.report_id, "stored": stored}, status_code=status)
+        # What JSONResponse would send, serialised by orjson (a fifth of json.dumps' time here).
+        answer = orjson.dumps({"report_id": incoming.report_id, "stored": stored})
+        return Response(answer, status_code=201 if stored else 200, media_type="application/json")
 
     return receive_report
