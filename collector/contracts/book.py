@@ -290,8 +290,17 @@ def contract_in_force(conn: Connection, customer_id: int, day: date) -> Contract
         .order_by(t.contracts.c.effective_from.desc())
         .limit(1)
     ).first()
-    if row is None:
-        return None
+    return None if row is None else _in_force(row)
+
+
+def contracts_in_force(conn: Connection, day: date) -> dict[int, ContractInForce]:
+    """Every customer's contract in force on `day` (customers without one are absent), in one query."""
+    c = t.contracts.c
+    rows = conn.execute(select(t.contracts).where(c.effective_from <= day).order_by(c.effective_from))
+    return {row.customer_id: _in_force(row) for row in rows}  # the latest effective date wins
+
+
+def _in_force(row: Any) -> ContractInForce:
     return ContractInForce(
         package=row.package,
         premium=bool(row.premium),

@@ -5,20 +5,36 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from collector.contracts.book import ContractInForce, contract_in_force
+from collector.contracts.book import ContractInForce, contracts_in_force
 from collector.policy.fees import advise_package
 from collector.policy.limits import LimitState, LimitTracking, evaluate_limit
 from collector.policy.policy import Policy
 from collector.routing.rules import Router, RoutingEvent
 from collector.storage import tables as t
 from prioritysupport.clock import Clock
+
+
+@dataclass
+class _ContractBook:
+    """Every customer's contract in force on `day`, as of the contracts table's `fingerprint`."""
+
+    day: date
+    fingerprint: tuple[Any, ...]
+    contracts: dict[int, ContractInForce]
+    checked: float  # time.monotonic() of the last fingerprint check
+
+
+def _contracts_fingerprint(conn: Connection) -> tuple[Any, ...]:
+    # A contract load deletes and re-inserts a customer's rows: the count or the highest id changes.
+    return tuple(conn.execute(select(func.count(), func.max(t.contracts.c.id))).one())
 
 
 def counted_lines(counts: Mapping[str, Any], excluded_authors: Iterable[str]) -> int:
@@ -44,8 +60,23 @@ class LimitWatch:
         # (customer, metric) -> (usage, limit, tracking, when) last written: an unchanged count costs no
         # query. With PostgreSQL (possibly several replicas) an entry is trusted for `shared_ttl` seconds.
         self._last: dict[tuple[int, str], tuple[int, int, LimitTracking, float]] = {}
-        self._contracts: dict[tuple[int, date], tuple[ContractInForce | None, float]] = {}
+        self._book: _ContractBook | None = None
         self.shared_ttl = 60.0
+
+    def preload(self, conn: Connection) -> None:
+        """At start: the contracts in force and every customer's limit state, in two queries, instead of
+        one of each per customer on its first counts report."""
+        self._contract(conn, 0, self.clock.now().date())
+        c = t.limit_states.c
+        rows = conn.execute(
+            select(c.customer_id, c.metric, c.state, c.usage, c.limit_value, c.last_warned_at).where(
+                c.metric.in_(("users", "lines")) & c.limit_value.is_not(None)
+            )
+        )
+        now = time.monotonic()
+        for row in rows:
+            tracking = LimitTracking(LimitState(row.state), row.last_warned_at)
+            self._last[(row.customer_id, row.metric)] = (row.usage, row.limit_value, tracking, now)
 
     def __call__(self, conn: Connection, customer_id: int, instance_id: int, counts: dict[str, Any]) -> None:
         now = self.clock.now()
@@ -142,19 +173,23 @@ class LimitWatch:
             )
 
     def _contract(self, conn: Connection, customer_id: int, day: date) -> ContractInForce | None:
-        """The contract in force, remembered for `shared_ttl` seconds (contracts change rarely)."""
-        cached = self._contracts.get((customer_id, day))
-        if cached is not None and time.monotonic() - cached[1] < self.shared_ttl:
-            return cached[0]
-        contract = contract_in_force(conn, customer_id, day)
-        if len(self._contracts) > 100_000:
-            self._contracts.clear()
-        self._contracts[(customer_id, day)] = (contract, time.monotonic())
-        return contract
+        """The contract in force from the book of all customers' (contracts change rarely): read again
+        on a new day, or when a check at most every `shared_ttl` seconds finds the table changed."""
+        book = self._book
+        now = time.monotonic()
+        if book is not None and book.day == day and now - book.checked >= self.shared_ttl:
+            if _contracts_fingerprint(conn) == book.fingerprint:
+                book.checked = now
+            else:
+                book = None
+        if book is None or book.day != day:
+            fingerprint = _contracts_fingerprint(conn)
+            book = self._book = _ContractBook(day, fingerprint, contracts_in_force(conn, day), now)
+        return book.contracts.get(customer_id)
 
     def forget(self) -> None:
         """Drop the caches (after a rolled-back batch they may hold what was never committed)."""
-        self._contracts.clear()
+        self._book = None
         self._last.clear()
         self._integrations_known.clear()
 

@@ -8,9 +8,11 @@ import logging
 import time
 from typing import Any
 
+import orjson
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
+from collector.http.body_limits import size_text
 from collector.ingest.agent_auth import AgentDirectory
 from collector.ingest.pipeline import IncomingReport
 from collector.ingest.report_schema import ReportInvalid, validate_report
@@ -54,11 +56,47 @@ async def _read_limited(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _parse(text: str) -> Any:
+    """The parsed report, or the answer for a body that is not JSON. orjson parses the usual report in
+    less than half json's time; anything it refuses is parsed again by json, whose answers (and
+    exceptions) are the reference (it takes lone surrogate escapes, which orjson refuses)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(text, parse_constant=_no_constants)
+    except ValueError:
+        return _error(400, "the body is not valid JSON (NaN and Infinity are not JSON either)")
+    except RecursionError:
+        return _error(400, "the JSON is nested too deeply; a report is a few levels deep")
+
+
+def _reference_problem(text: str) -> ReportInvalid | None:
+    """The schema's complaint about the report as json parses it: orjson reads an integer past 64 bits
+    as a float, which the schema refuses too, but the message should name the number as sent."""
+    try:
+        validate_report(json.loads(text, parse_constant=_no_constants), text)
+    except ReportInvalid as exc:
+        return exc
+    except (ValueError, RecursionError):
+        return None
+    return None
+
+
 def _sync_quietly(directory: AgentDirectory, wait: bool) -> None:
     try:
         directory.sync(wait=wait)
     except Exception as exc:  # the database is away: answer from memory, storing fails with 503 anyway
         log.warning("could not check agent tokens for changes: %s", exc)
+
+
+def _preload_limits(collector: Collector) -> None:
+    try:
+        with collector.engine.connect() as conn:
+            collector.limits.preload(conn)
+    except Exception as exc:  # the database is away: the writer reads them on first need instead
+        log.warning("could not preload contracts and limit states: %s", exc)
 
 
 class _FreshDirectory:
@@ -91,12 +129,15 @@ def make_report_endpoint(collector: Collector) -> Any:
     limit = collector.config.server.max_report_bytes
     metrics = collector.ingest_metrics
     fresh = _FreshDirectory(collector.directory)
-    # Warm start: every token and instance in memory before the first report, not a miss storm after.
+    too_large = f"the report is larger than {size_text(limit)}; send fewer modules or checks"
+    # Warm start: every token, instance, contract and limit state in memory before the first report,
+    # not a miss storm after.
     _sync_quietly(collector.directory, True)
+    _preload_limits(collector)
 
     outcomes: dict[int, Any] = {}  # status -> its labelled counter, looked up once
 
-    async def receive_report(request: Request) -> JSONResponse:
+    async def receive_report(request: Request) -> Response:
         started = time.perf_counter()
         response = await _handle(request)
         counter = outcomes.get(response.status_code)
@@ -108,7 +149,7 @@ def make_report_endpoint(collector: Collector) -> Any:
         metrics.latency.observe(time.perf_counter() - started)
         return response
 
-    async def _handle(request: Request) -> JSONResponse:
+    async def _handle(request: Request) -> Response:
         authorization = _header(request, b"authorization") or ""
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
@@ -119,7 +160,8 @@ def make_report_endpoint(collector: Collector) -> Any:
         try:
             raw = await _read_limited(request, limit)
         except _TooLarge:
-            return _error(413, f"the report is larger than {limit} bytes; send fewer modules or checks")
+            # The rest of the body stays unread: the connection cannot be reused.
+            return JSONResponse({"error": too_large}, status_code=413, headers={"connection": "close"})
         try:
             # RFC 8259 8.1: JSON between systems must be UTF-8. json.loads(bytes) would also take
             # UTF-16/32, which the stored body (UTF-8 text) cannot hold: refuse those plainly instead.
@@ -128,16 +170,14 @@ def make_report_endpoint(collector: Collector) -> Any:
                 raise UnicodeDecodeError("utf-8", raw[:4], 0, 4, "UTF-16 or UTF-32")
         except UnicodeDecodeError:
             return _error(415, "send UTF-8 JSON (Content-Type: application/json; charset=utf-8)")
-        try:
-            document = json.loads(text, parse_constant=_no_constants)
-        except ValueError:
-            return _error(400, "the body is not valid JSON (NaN and Infinity are not JSON either)")
-        except RecursionError:
-            return _error(400, "the JSON is nested too deeply; a report is a few levels deep")
+        document = _parse(text)
+        if isinstance(document, JSONResponse):
+            return document
         try:
             validate_report(document, text)
         except ReportInvalid as exc:
-            return _error(422, f"the report does not match schema v1 at {exc}", field=exc.field)
+            problem = _reference_problem(text) or exc
+            return _error(422, f"the report does not match schema v1 at {problem}", field=problem.field)
         name = document["instance"]["name"]
         instance_id = await fresh.instance(customer_id, name)
         if not isinstance(instance_id, int):
@@ -151,10 +191,11 @@ def make_report_endpoint(collector: Collector) -> Any:
             body=text,
         )
         try:
-            stored = await asyncio.wrap_future(collector.writer.submit(incoming))
+            stored = await collector.writer.submit_from_loop(incoming)
         except Exception:
             return _error(503, "the report could not be stored; the agent keeps it and retries")
-        status = 201 if stored else 200
-        return JSONResponse({"report_id": incoming.report_id, "stored": stored}, status_code=status)
+        # What JSONResponse would send, serialised by orjson (a fifth of json.dumps' time here).
+        answer = orjson.dumps({"report_id": incoming.report_id, "stored": stored})
+        return Response(answer, status_code=201 if stored else 200, media_type="application/json")
 
     return receive_report

@@ -2,17 +2,24 @@
 
 Each request waits on a future that is completed only after its batch has committed, so a report is
 acknowledged only once it is durable. A failing item is retried alone, so it cannot sink the others.
+
+Two ways in: `submit` from any thread (a concurrent Future per item), and `submit_from_loop` from an
+asyncio event loop, where every item submitted in one loop turn is handed to the writer together and
+every answer of a batch comes back in one call on the loop: one cross-thread wake-up each way per
+batch, instead of a queue notify and a loop wake-up per item.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import queue
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
@@ -27,7 +34,32 @@ _STOP = object()
 @dataclass
 class _Pending(Generic[Item]):
     item: Item
-    future: Future[Any]
+    future: Future[Any] | asyncio.Future[Any]
+
+
+@dataclass
+class _LoopTurn(Generic[Item]):
+    """Items submitted on one event loop in one turn of it, handed over in one queue put."""
+
+    loop: asyncio.AbstractEventLoop
+    items: list[_Pending[Item]] = field(default_factory=list)
+
+
+@dataclass
+class _Outcome:
+    value: Any = None
+    error: BaseException | None = None
+
+
+def _settle(answers: list[tuple[asyncio.Future[Any], _Outcome]]) -> None:
+    """On the event loop: complete the futures of one batch (a request may have gone away meanwhile)."""
+    for future, outcome in answers:
+        if future.done():
+            continue
+        if outcome.error is not None:
+            future.set_exception(outcome.error)
+        else:
+            future.set_result(outcome.value)
 
 
 class GroupCommitWriter(Generic[Item]):
@@ -41,7 +73,13 @@ class GroupCommitWriter(Generic[Item]):
         on_rollback: Callable[[], None] | None = None,
         handle_batch: Callable[[Connection, list[Item]], list[Any]] | None = None,
         observe: Callable[[int, float], None] | None = None,
+        linger: float = 0.005,
     ) -> None:
+        # After the first item of a batch the writer waits `linger` seconds for more: a batch's BEGIN,
+        # look-ups and commit cost as much as storing several reports, and agents arriving one by one
+        # would otherwise each pay for them. Fleet benchmark, 10,000 agents at 1,000/s on a quiet
+        # machine: 5 ms 0.53 ms CPU per report and p99 145 ms, 2 ms 0.65 ms and p99 197 ms.
+        self._linger = linger
         self.observe = observe  # (batch size, seconds) after every committed batch
         self._on_rollback = on_rollback
         self._handle_batch = handle_batch
@@ -51,7 +89,8 @@ class GroupCommitWriter(Generic[Item]):
         self._queue: queue.Queue[Any] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._started = False
-        self._turn = threading.Lock()
+        self._turn = threading.Lock()  # the write turn, shared with retention (see turn())
+        self._collecting: _LoopTurn[Item] | None = None  # this event loop turn's items, not handed over yet
         self.batches = 0
         self.items = 0
 
@@ -70,6 +109,22 @@ class GroupCommitWriter(Generic[Item]):
         self._queue.put(_Pending(item, future))
         return future
 
+    def submit_from_loop(self, item: Item) -> asyncio.Future[Any]:
+        """From the running event loop: the item joins this loop turn's hand-over to the writer."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        turn = self._collecting
+        if turn is None or turn.loop is not loop:
+            turn = self._collecting = _LoopTurn(loop)
+            loop.call_soon(self._hand_over, turn)
+        turn.items.append(_Pending(item, future))
+        return future
+
+    def _hand_over(self, turn: _LoopTurn[Item]) -> None:
+        if self._collecting is turn:
+            self._collecting = None
+        self._queue.put(turn)
+
     def stop(self, timeout: float = 10.0) -> None:
         if self._started:
             self._queue.put(_STOP)
@@ -81,7 +136,10 @@ class GroupCommitWriter(Generic[Item]):
             first = self._queue.get()
             if first is _STOP:
                 return
-            batch: list[_Pending[Item]] = [first]
+            batch: list[_Pending[Item]] = []
+            self._add(batch, first)
+            if self._linger > 0 and len(batch) < self._max_batch:
+                time.sleep(self._linger)
             stop_after = False
             while len(batch) < self._max_batch:
                 try:
@@ -91,12 +149,22 @@ class GroupCommitWriter(Generic[Item]):
                 if more is _STOP:
                     stop_after = True
                     break
-                batch.append(more)
-            self._write(batch)
+                self._add(batch, more)
+            # A loop turn may bring more than max_batch: keep each transaction (and statement) bounded.
+            for start in range(0, len(batch), self._max_batch):
+                chunk = batch[start : start + self._max_batch]
+                self._answer(chunk, self._write(chunk))
             if stop_after:
                 return
 
-    def _write(self, batch: list[_Pending[Item]]) -> None:
+    @staticmethod
+    def _add(batch: list[_Pending[Item]], entry: Any) -> None:
+        if isinstance(entry, _LoopTurn):
+            batch.extend(entry.items)
+        else:
+            batch.append(entry)
+
+    def _write(self, batch: list[_Pending[Item]]) -> list[_Outcome]:
         """The whole batch in one transaction; if anything fails, each item alone, so one bad item
         sinks only itself (no savepoint per item on the fast path)."""
         started = time.perf_counter()
@@ -109,23 +177,36 @@ class GroupCommitWriter(Generic[Item]):
         except Exception:
             if self._on_rollback is not None:
                 self._on_rollback()
-            for pending in batch:
-                self._write_one(pending)
-            return
+            return [self._write_one(pending) for pending in batch]
         self.batches += 1
         self.items += len(batch)
         if self.observe is not None:
             self.observe(len(batch), time.perf_counter() - started)
-        for pending, value in zip(batch, values, strict=True):
-            pending.future.set_result(value)
+        return [_Outcome(value) for value in values]
 
-    def _write_one(self, pending: _Pending[Item]) -> None:
+    def _write_one(self, pending: _Pending[Item]) -> _Outcome:
         try:
             with self._turn, writing(self._engine).begin() as conn:
                 value = self._handle(conn, pending.item)
         except Exception as exc:
-            pending.future.set_exception(exc)
-            return
+            return _Outcome(error=exc)
         self.batches += 1
         self.items += 1
-        pending.future.set_result(value)
+        return _Outcome(value)
+
+    @staticmethod
+    def _answer(batch: list[_Pending[Item]], outcomes: list[_Outcome]) -> None:
+        """Thread futures at once; the loop's futures in one call per event loop."""
+        on_loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], _Outcome]]] = {}
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            future = pending.future
+            if isinstance(future, Future):
+                if outcome.error is not None:
+                    future.set_exception(outcome.error)
+                else:
+                    future.set_result(outcome.value)
+            else:
+                on_loops.setdefault(future.get_loop(), []).append((future, outcome))
+        for loop, answers in on_loops.items():
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
+                loop.call_soon_threadsafe(_settle, answers)

@@ -4,7 +4,7 @@ as the Core tables in tables.py; tests compare what they store with what the Cor
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -224,5 +224,41 @@ def pruned_through(conn: Connection, agents: list[tuple[int, str]]) -> dict[tupl
             customers,
         )
         return {(row[0], row[1]): row[2] for row in cursor.fetchall() if (row[0], row[1]) in wanted}
+    finally:
+        cursor.close()
+
+
+_UPSERT_USAGE = (
+    "INSERT INTO usage_samples (customer_id, instance_id, day, snapshot, users, lines, modules_z, first_at, "
+    "last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id, day, snapshot) DO UPDATE SET {}"
+)
+# The higher user count of the two, either may be NULL (GREATEST skips NULLs; SQLite's MAX would not).
+_USAGE_SQLITE = (
+    "users = MAX(COALESCE(users, excluded.users), COALESCE(excluded.users, users)), "
+    "last_at = MAX(last_at, excluded.last_at)"
+)
+_USAGE_PG = (
+    "users = GREATEST(usage_samples.users, excluded.users), "
+    "last_at = GREATEST(usage_samples.last_at, excluded.last_at)"
+)
+
+
+def upsert_usage(
+    conn: Connection,
+    customer_id: int,
+    instance_id: int,
+    day: date,
+    snapshot: str,
+    users: int | None,
+    lines: int | None,
+    modules_z: bytes | None,
+    at: datetime,
+) -> None:
+    """Fold one counts snapshot into its (instance, day, snapshot) row of usage_samples."""
+    cursor, _, sqlite = _cursor(conn)
+    sql = _sql(sqlite, _UPSERT_USAGE.format(_USAGE_SQLITE if sqlite else _USAGE_PG))
+    stamp, on = _instant(at, sqlite), (day.isoformat() if sqlite else day)
+    try:
+        cursor.execute(sql, (customer_id, instance_id, on, snapshot, users, lines, modules_z, stamp, stamp))
     finally:
         cursor.close()

@@ -17,9 +17,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, select
 
+from collector.storage import hot_sql
 from collector.storage import tables as t
 
 LOCAL_ZONE = ZoneInfo("Europe/Amsterdam")  # the evaluation's days (collector/evaluation/period.py)
@@ -54,36 +54,9 @@ def record_usage(
     lines, modules, snapshot = snapshot_of(counts)
     if users is None and lines is None:
         return False
-    values = {
-        "customer_id": customer_id,
-        "instance_id": instance_id,
-        "day": local_day(at),
-        "snapshot": snapshot,
-        "users": users,
-        "lines": lines,
-        "modules_z": zlib.compress(json.dumps(modules, separators=(",", ":")).encode()) if modules else None,
-        "first_at": at,
-        "last_at": at,
-    }
-    pg = conn.dialect.name == "postgresql"
-    statement = (postgresql.insert if pg else sqlite.insert)(t.usage_samples).values(**values)
-    column = t.usage_samples.c
-    # The higher user count of the two, either may be NULL (GREATEST skips NULLs; SQLite's MAX would not).
-    if pg:
-        most_users: Any = func.greatest(column.users, statement.excluded.users)
-        latest: Any = func.greatest(column.last_at, statement.excluded.last_at)
-    else:
-        most_users = func.max(
-            func.coalesce(column.users, statement.excluded.users),
-            func.coalesce(statement.excluded.users, column.users),
-        )
-        latest = func.max(column.last_at, statement.excluded.last_at)
-    conn.execute(
-        statement.on_conflict_do_update(
-            index_elements=["instance_id", "day", "snapshot"],
-            set_={"users": most_users, "last_at": latest},
-        )
-    )
+    modules_z = zlib.compress(json.dumps(modules, separators=(",", ":")).encode()) if modules else None
+    # On the driver's cursor (hot_sql): this runs for every counts report, in the ingest writer.
+    hot_sql.upsert_usage(conn, customer_id, instance_id, local_day(at), snapshot, users, lines, modules_z, at)
     return True
 
 

@@ -37,8 +37,6 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
     )
     app.state.collector = collector
     app.state.run_background = run_background
-    # Ingest bypasses routing, dependency injection and model parsing: the hot path is one function.
-    app.add_middleware(IngestShortcut, endpoint=make_report_endpoint(collector))
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(oncall_router(collector))
@@ -46,4 +44,7 @@ def create_app(collector: Collector, *, run_background: bool = True) -> FastAPI:
     ack_page.mount_ack_static(app)
     install_helpdesk(app, collector)  # web form, mail/phone intake pages, client API, staff pages
     add_edge_middleware(app, collector)
+    # Added last, so outermost: ingest bypasses the other middlewares, routing, dependency injection
+    # and model parsing (the endpoint checks the token first and bounds the body itself).
+    app.add_middleware(IngestShortcut, endpoint=make_report_endpoint(collector))
     return app

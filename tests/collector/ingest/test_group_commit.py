@@ -72,3 +72,39 @@ def test_a_failing_batch_falls_back_to_one_by_one(collector: Collector) -> None:
     else:
         raise AssertionError("the bad item must fail alone")
     writer.stop()
+
+
+def test_items_submitted_in_one_loop_turn_are_one_batch(collector: Collector) -> None:
+    import asyncio
+
+    batches: list[list[int]] = []
+
+    def handle(conn: object, item: int) -> int:
+        if item == 2:
+            raise ValueError("bad item")
+        return item * 10
+
+    def handle_batch(conn: object, items: list[int]) -> list[int]:
+        batches.append(list(items))
+        return [handle(conn, item) for item in items]
+
+    writer: GroupCommitWriter[int] = GroupCommitWriter(
+        writing(collector.engine), handle, handle_batch=handle_batch, max_batch=2
+    )
+    writer.start()
+
+    async def submit_all() -> list[object]:
+        futures = [writer.submit_from_loop(i) for i in (1, 3, 4)]
+        first = await asyncio.gather(*futures)
+        bad = writer.submit_from_loop(2)
+        return [*first, await asyncio.gather(bad, return_exceptions=True)]
+
+    try:
+        answers = asyncio.run(submit_all())
+    finally:
+        writer.stop()
+    assert answers[:3] == [10, 30, 40]
+    assert isinstance(answers[3], list) and isinstance(answers[3][0], ValueError)
+    # One loop turn handed over three items; max_batch 2 splits them into two transactions.
+    assert batches[:2] == [[1, 3], [4]]
+    assert writer.items == 3  # the bad item was retried alone and never committed

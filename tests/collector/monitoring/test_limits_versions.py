@@ -100,3 +100,25 @@ def test_versions_outside_the_window_and_the_migration_request(collector: Collec
     assert flagged is False
     assert (ticket.category, ticket.priority, ticket.source) == ("change", "D", "versions")
     assert "acme_sale (Acme)" in ticket.description and "Not included" in ticket.description
+
+
+def test_a_restart_preloads_limit_states_and_a_contract_change_is_seen(
+    collector: Collector, clock: FixedClock
+) -> None:
+    from collector.contracts.limit_watch import LimitWatch
+
+    send_counts(collector, 23)  # near the small package's 25 users: warned once
+    assert [s[1] for s in sent(collector)] == ["warn_near"]
+    restarted = LimitWatch(clock, collector.router, collector.policy)
+    with collector.engine.connect() as conn:
+        restarted.preload(conn)
+    customer_id, instance_id = ids(collector, "acme")
+    assert restarted._last[(customer_id, "users")][:2] == (23, 25)
+    counts = {"internal_users": 24, "custom_lines": 100}
+    with collector.engine.begin() as conn:
+        restarted(conn, customer_id, instance_id, counts)  # still near: no second warning after a restart
+        assert restarted._contract(conn, customer_id, clock.now().date()).package == "small"  # type: ignore[union-attr]
+        conn.execute(t.contracts.insert().values(customer_id=customer_id, effective_from=clock.now().date()))
+        restarted.shared_ttl = 0.0  # the next look-up checks the contracts table for changes
+        assert restarted._contract(conn, customer_id, clock.now().date()).package is None  # type: ignore[union-attr]
+    assert [s[1] for s in sent(collector)] == ["warn_near"]
