@@ -12,6 +12,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
 from collector.storage.database import writing
 from collector.storage.helpdesk_tables import secrets as secret_table
@@ -21,11 +22,21 @@ FORM_COOKIE = "ps_form"
 
 
 def load_or_create_secret(engine: Engine) -> str:
-    with writing(engine).begin() as conn:
-        value = conn.execute(select(secret_table.c.value).where(secret_table.c.name == "signing")).scalar()
-        if value is None:
-            value = secrets.token_urlsafe(48)
-            conn.execute(secret_table.insert().values(name="signing", value=value))
+    """The signing secret every replica shares; the first process to start creates it."""
+    try:
+        with writing(engine).begin() as conn:
+            value = conn.execute(
+                select(secret_table.c.value).where(secret_table.c.name == "signing")
+            ).scalar()
+            if value is None:
+                value = secrets.token_urlsafe(48)
+                conn.execute(secret_table.insert().values(name="signing", value=value))
+    except IntegrityError:
+        # Another replica created it between our read and our insert (PostgreSQL): use theirs.
+        with engine.connect() as conn:
+            value = conn.execute(
+                select(secret_table.c.value).where(secret_table.c.name == "signing")
+            ).scalar_one()
     return str(value)
 
 

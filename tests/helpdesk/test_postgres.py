@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from sqlalchemy import inspect
 
 from collector.helpdesk.mail.intake import handle_message
@@ -31,3 +33,24 @@ def test_intake_reply_and_mail_on_postgres(postgres_url: str) -> None:
         assert handle_message(rig.collector, raw, "jan@acme.example").action == "reply"
         state = rig.api("acme").get(f"{rig.url}/api/client/v1/tickets/{number}").json()["state"]
         assert state == "in_progress"
+
+
+def test_replicas_starting_together_share_one_signing_secret(postgres_url: str) -> None:
+    """Every replica creates the secret if none exists; on PostgreSQL they race, and all must agree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from collector.helpdesk.signing import load_or_create_secret
+    from collector.storage.database import make_engine, migrate
+
+    engine = make_engine(fresh_postgres_database(postgres_url))
+    migrate(engine)
+    start = threading.Barrier(8)
+
+    def one_replica(_: int) -> str:
+        start.wait()
+        return load_or_create_secret(engine)
+
+    with ThreadPoolExecutor(8) as pool:
+        values = set(pool.map(one_replica, range(8)))
+    engine.dispose()
+    assert len(values) == 1

@@ -141,7 +141,10 @@ class ReplicaSet:
             )
             log.close()
         for replica in self.replicas:
-            wait_for_port(replica.port, timeout=60)
+            try:
+                wait_for_port(replica.port, timeout=60)
+            except TimeoutError as exc:  # say why: the replicas' own words
+                raise AssertionError(f"{exc}\n{self.logs()[-6000:]}") from None
         for replica in self.replicas:  # listening, and ours: not another program on a reused port
             assert replica.process is not None and replica.process.poll() is None, self.logs()[-4000:]
 
