@@ -179,9 +179,17 @@ def _sign_in_and_read(instance: Instance, client: OdooClient, access: _Access, d
     except OdooClientError as error:
         access.no_read = str(error)
         if access.authenticated:
-            access.read = READ.result("odoo.read", "failing", detail=str(error))
+            access.read = _failed_read(error)
         else:
             access.auth = ("unknown", str(error))
+
+
+def _failed_read(error: OdooClientError) -> CheckResult:
+    """A read that nothing answered means the instance went away (policy section 8: unreachable, an A);
+    one that Odoo answered with an error keeps the read's own B."""
+    if isinstance(error, ServerDown):
+        return READ.result("odoo.read", "failing", detail=str(error), impact="high", scope="organisation")
+    return READ.result("odoo.read", "failing", detail=str(error))
 
 
 def check_availability(

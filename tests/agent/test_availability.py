@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from agent.checks.availability import _failed_read
 from agent.exporter import Metrics
+from agent.odoo import OdooClientError, RemoteError, ServerDown
 from agent.report import CheckResult
 from agent.runner import Agent
 from demo.sim import OdooSimulator
@@ -80,3 +82,22 @@ def test_a_refused_login_keeps_odoo_up(start_sim: SimFactory, tmp_path: Path, se
     sim.set_fault("database_down")
     agent.run_due(force=True)
     assert _gauges(metrics)[0] == "0.0"
+
+
+@pytest.mark.parametrize(
+    ("error", "impact"),
+    [
+        (ServerDown("http://odoo.example refused the connection"), "high"),
+        (RemoteError("access denied"), "medium"),
+    ],
+)
+def test_a_read_nothing_answered_is_an_outage_not_a_slow_read(error: OdooClientError, impact: str) -> None:
+    """Odoo went away between the login and the read: the report says unreachable (A) from this check
+    alone, whichever availability check happened to fail first; an error answer stays the read's B."""
+    result = _failed_read(error)
+    assert (result.key, result.status, result.impact, result.scope) == (
+        "odoo.read",
+        "failing",
+        impact,
+        "organisation",
+    )
