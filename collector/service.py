@@ -105,7 +105,9 @@ class Collector:
 
     def tick(self) -> dict[str, int]:
         """The periodic work: breach flags, held tickets, silent agents. Safe to call any time."""
-        with transaction(self.engine) as conn:
+        # Each write transaction takes the ingest writer's turn: the two alternate at once instead of
+        # one polling SQLite's busy timeout while the other writes.
+        with self.writer.turn(), transaction(self.engine) as conn:
             if not sweep_turn(conn):
                 return dict.fromkeys(SWEEP_COUNTS, 0)  # another replica is sweeping right now
             breaches = self.tickets.refresh_breaches(conn)
@@ -113,14 +115,14 @@ class Collector:
             migrations = len(VersionWatch(self.clock, self.tickets).check(conn))
             prebreach = self._warn_prebreach(conn)
         if self.watchdog is not None:
-            with transaction(self.engine) as conn:
+            with self.writer.turn(), transaction(self.engine) as conn:
                 self.watchdog.check(conn, self.outbox.enqueue)
         with self.engine.connect() as conn:
             silent = self.monitor.silent_instances(conn)
         for instance in silent:
             # The probe is network I/O: never inside a transaction (SQLite would hold its write lock).
             answered = self.monitor.probe(instance.url, self.config.monitoring.probe_timeout_seconds)
-            with transaction(self.engine) as conn:
+            with self.writer.turn(), transaction(self.engine) as conn:
                 self.monitor.handle_silent(conn, instance, answered)
         return {
             "breaches": breaches,

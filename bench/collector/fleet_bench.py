@@ -115,12 +115,20 @@ def cpu_seconds(process: psutil.Process) -> float:
     return float(times.user + times.system)
 
 
+TIMELINES: list[Path] = []  # --timeline: the directory for each run's (scheduled, latency) pairs
+
+
 def measured(
     name: str, process: psutil.Process, load: Callable[[], Any], ok: tuple[int, ...]
 ) -> dict[str, Any]:
     before = cpu_seconds(process)
     result = load()
     summary = summarise(name, result, ok)
+    if TIMELINES:
+        runs = len(list(TIMELINES[0].glob(f"{name}.*.tsv")))
+        with (TIMELINES[0] / f"{name}.{runs}.tsv").open("w", encoding="utf-8") as out:
+            for at, latency in sorted(zip(result.scheduled, result.latencies, strict=True)):
+                out.write(f"{at:.4f}\t{latency * 1000:.2f}\n")
     summary["cpu_ms_per_report"] = (cpu_seconds(process) - before) * 1000 / max(summary["ok"], 1)
     return summary
 
@@ -308,6 +316,7 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which the agents wake up")
     parser.add_argument("--targets", default="bare,pushgateway,collector")
     parser.add_argument("--profile", help="directory for py-spy profiles of each collector's steady runs")
+    parser.add_argument("--timeline", help="directory for each run's send times and latencies (TSV)")
     parser.add_argument(
         "--baseline", help="also run the collector of this checkout (e.g. a `git archive` of the old commit)"
     )
@@ -318,6 +327,9 @@ def main() -> None:
         flush=True,
     )
     targets = set(args.targets.split(","))
+    if args.timeline:
+        TIMELINES.append(Path(args.timeline))
+        TIMELINES[0].mkdir(parents=True, exist_ok=True)
     results: dict[str, list[dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="ps-fleet-") as tmp:
         workdir = Path(tmp)

@@ -38,14 +38,18 @@ def fleet_schedule(
     agents: int, rate: float, seconds: float, jitter: float, seed: int
 ) -> list[tuple[float, int]]:
     """(offset in seconds, agent index), sorted: each agent pushes every agents/rate seconds from its own
-    random phase, each push moved by up to +-jitter of the period (clock drift, check durations)."""
+    random phase, each push moved by up to +-jitter of the period (clock drift, check durations).
+
+    The window is a slice of a steady state that was running before it and goes on after it: a push
+    jittered past either edge wraps around to the other, so exactly `rate` pushes a second are offered
+    inside `seconds` (clamping or dropping them would thin or crowd the edges)."""
     rng = random.Random(seed)
     period = agents / rate
     events = []
     for index in range(agents):
         at = rng.uniform(0, period)
         while at < seconds:
-            events.append((max(0.0, at + rng.uniform(-jitter, jitter) * period), index))
+            events.append(((at + rng.uniform(-jitter, jitter) * period) % seconds, index))
             at += period
     events.sort()
     return events
@@ -121,7 +125,7 @@ async def run_fleet(
         result.sent += 1
         tasks.append(asyncio.ensure_future(push(index, scheduled, body)))
     await asyncio.gather(*tasks)
-    result.elapsed = max(seconds, time.perf_counter() - start)
+    result.elapsed = max(seconds, time.perf_counter() - start)  # until the last answer
     return result
 
 

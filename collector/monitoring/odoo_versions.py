@@ -42,28 +42,38 @@ class VersionWatch:
         self.tickets = tickets
 
     def check(self, conn: Connection) -> list[str]:
-        """Judge instances whose version changed since last time; returns the change requests opened."""
-        opened: list[str] = []
-        rows = conn.execute(
-            select(t.instances)
-            .where(
-                t.instances.c.odoo_version.is_not(None)
-                & (
-                    t.instances.c.version_checked.is_(None)
-                    | (t.instances.c.version_checked != t.instances.c.odoo_version)
-                )
-            )
-            .order_by(t.instances.c.id)  # the lock order of ingest batches (storage/hot_sql.py)
-        ).all()
-        for instance in rows:
-            supported = is_supported(instance.odoo_version)
+        """Judge instances whose version changed since last time; returns the change requests opened.
+
+        Set-based: a fleet's first reports (or a collector meeting an existing fleet) bring thousands of
+        new versions at once, and an UPDATE per instance held the write lock and the interpreter for
+        half a second at 10,000 instances. The versions are few: one UPDATE per distinct version marks
+        its instances; only instances on an unsupported version are read one by one (rare)."""
+        pending = t.instances.c.odoo_version.is_not(None) & (
+            t.instances.c.version_checked.is_(None)
+            | (t.instances.c.version_checked != t.instances.c.odoo_version)
+        )
+        versions = conn.execute(select(t.instances.c.odoo_version).where(pending).distinct()).scalars().all()
+        unsupported = [version for version in versions if not is_supported(version)]
+        rows = (
+            conn.execute(
+                select(t.instances)
+                .where(pending & t.instances.c.odoo_version.in_(unsupported))
+                .order_by(t.instances.c.id)  # the lock order of ingest batches (storage/hot_sql.py)
+            ).all()
+            if unsupported
+            else []
+        )
+        if conn.dialect.name == "postgresql":
+            # Row locks in id order first, the order every ingest batch takes them in (no deadlock).
+            conn.execute(select(t.instances.c.id).where(pending).order_by(t.instances.c.id).with_for_update())
+        for version in versions:
             conn.execute(
                 update(t.instances)
-                .where(t.instances.c.id == instance.id)
-                .values(version_checked=instance.odoo_version, version_supported=supported)
+                .where(pending & (t.instances.c.odoo_version == version))
+                .values(version_checked=version, version_supported=version not in unsupported)
             )
-            if supported:
-                continue
+        opened: list[str] = []
+        for instance in rows:
             contract = contract_in_force(conn, instance.customer_id, self.clock.now().date())
             if contract is None or not contract.migration:
                 continue

@@ -288,9 +288,16 @@ class TicketService:
         if ticket_id is not None:
             query = query.where(t.tickets.c.id == ticket_id)
         else:
+            # As the clock moves a flag can only turn on, and only once its deadline has passed: the
+            # sweep reads those tickets, not every open one (10,000 open tickets: 10,000 rows in Python
+            # every sweep). A change to a ticket refreshes that ticket's flags both ways (above).
+            c = t.tickets.c
             query = query.where(
-                (t.tickets.c.state.in_(OPEN_STATES))
-                & ((t.tickets.c.response_breached.is_(False)) | (t.tickets.c.resolution_breached.is_(False)))
+                c.state.in_(OPEN_STATES)
+                & (
+                    (c.response_breached.is_(False) & (c.response_due < now))
+                    | (c.resolution_breached.is_(False) & (c.resolution_due < now))
+                )
             )
         changed = 0
         for row in conn.execute(query).all():
