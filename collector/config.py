@@ -86,6 +86,13 @@ class ServerSettings:
     run_worker: bool = setting(
         BOOLEAN, True, "Run the notification and sweep worker inside the server process."
     )
+    ingest_linger_ms: float = setting(
+        NUMBER,
+        10.0,
+        "Milliseconds the ingest writer waits after a batch's first report for more (0-100): a longer "
+        "wait stores more reports per transaction (less CPU each) and adds up to that much latency.",
+        check=between(0, 100),
+    )
     # Optional: the Alertmanager webhook then needs `Authorization: Bearer <this>`.
     alertmanager_token: str | None = setting(
         TEXT,

@@ -122,8 +122,13 @@ def measured(
     name: str, process: psutil.Process, load: Callable[[], Any], ok: tuple[int, ...]
 ) -> dict[str, Any]:
     before = cpu_seconds(process)
+    threads_before = {t.id: t.user_time + t.system_time for t in process.threads()}
     result = load()
     summary = summarise(name, result, ok)
+    # Per thread, largest first (the event loop, the ingest writer, ...): where the CPU per report goes.
+    spent = [t.user_time + t.system_time - threads_before.get(t.id, 0.0) for t in process.threads()]
+    per_report = [seconds * 1000 / max(summary["ok"], 1) for seconds in sorted(spent, reverse=True)]
+    summary["thread_cpu_ms_per_report"] = [round(ms, 4) for ms in per_report if ms > 0]
     if TIMELINES:
         runs = len(list(TIMELINES[0].glob(f"{name}.*.tsv")))
         with (TIMELINES[0] / f"{name}.{runs}.tsv").open("w", encoding="utf-8") as out:
@@ -188,7 +193,8 @@ def bench_collector(
     config = workdir / f"{label}-{n}.toml"
     config.write_text(
         f'[database]\nurl = "{db_url}"\n[server]\nport = {port}\nrun_worker = false\n'
-        "[monitoring]\nsweep_seconds = 30\n",
+        + (f"ingest_linger_ms = {args.linger_ms}\n" if args.linger_ms is not None else "")
+        + "[monitoring]\nsweep_seconds = 30\n",
         encoding="utf-8",
     )
     runs: dict[str, list[dict[str, Any]]] = {"burst": [], "steady": []}
@@ -316,6 +322,7 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=60.0, help="seconds over which the agents wake up")
     parser.add_argument("--targets", default="bare,pushgateway,collector")
     parser.add_argument("--profile", help="directory for py-spy profiles of each collector's steady runs")
+    parser.add_argument("--linger-ms", type=float, help="the collector's [server] ingest_linger_ms")
     parser.add_argument("--timeline", help="directory for each run's send times and latencies (TSV)")
     parser.add_argument(
         "--baseline", help="also run the collector of this checkout (e.g. a `git archive` of the old commit)"

@@ -234,6 +234,7 @@ def summarise(name: str, result: Result, ok_statuses: tuple[int, ...]) -> dict[s
         "sent": result.sent,
         "errors": result.errors,
         "statuses": dict(result.statuses),
+        "generator_late_ms": result.late_ms,
     }
 
 

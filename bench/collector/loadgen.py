@@ -20,6 +20,7 @@ class Result:
     scheduled: list[float] = field(default_factory=list)  # seconds from the start, per latency
     errors: int = 0
     elapsed: float = 0.0
+    late_ms: float = 0.0  # the most the generator itself sent after a scheduled time (its own stalls)
 
 
 @dataclass(frozen=True)

@@ -54,15 +54,28 @@ def json_equal(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+_APPLIES = {  # the keywords that constrain a value of each type (JSON Schema ignores the others)
+    "string": ("minLength", "maxLength", "pattern"),
+    "number": ("minimum", "maximum"),
+    "integer": ("minimum", "maximum"),
+    "array": ("minItems", "maxItems", "items"),
+    "object": ("required", "properties", "additionalProperties"),
+    "boolean": (),
+    "null": (),
+}
+
+
 class _Generator:
     def __init__(self) -> None:
         self.lines: list[str] = []
-        self.constants: list[Any] = []
+        self.constants: dict[str, Any] = {}
         self.names = itertools.count()
 
     def constant(self, value: Any) -> str:
-        self.constants.append(value)
-        return f"K[{len(self.constants) - 1}]"
+        # A global name each: one dictionary look-up in the generated code, not a look-up and an index.
+        name = f"K{len(self.constants)}"
+        self.constants[name] = value
+        return name
 
     def emit(self, indent: int, line: str) -> None:
         self.lines.append("    " * indent + line)
@@ -71,69 +84,88 @@ class _Generator:
         unknown = set(schema) - _SUPPORTED
         if unknown:
             raise UnsupportedSchema(f"keywords {sorted(unknown)} are not supported by the fast check")
-        if "type" in schema:
-            names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-            if any(name not in _TYPE_TESTS for name in names):
-                raise UnsupportedSchema(f"unknown type in {names}")
+        names = schema.get("type")
+        names = names if isinstance(names, list) or names is None else [names]
+        if names is not None and any(name not in _TYPE_TESTS for name in names):
+            raise UnsupportedSchema(f"unknown type in {names}")
+        solid = [name for name in names or () if name != "null"]
+        if names and len(solid) == 1 and "const" not in schema and "enum" not in schema:
+            # One type, perhaps nullable: test it once, then the keywords that apply to it, unguarded.
+            if len(names) == 2:
+                self.emit(indent, f"if {v} is not None:")
+                indent += 1
+            self.emit(indent, f"if not ({_TYPE_TESTS[solid[0]].format(v=v)}): return False")
+            self.emit(indent, "pass")
+            self.narrowed(schema, v, indent, solid[0])
+            return
+        if names is not None:
             test = " or ".join(f"({_TYPE_TESTS[name].format(v=v)})" for name in names)
             self.emit(indent, f"if not ({test}): return False")
+        self.options(schema, v, indent)
+        for kind in ("string", "number", "array", "object"):
+            if any(keyword in schema for keyword in _APPLIES[kind]):
+                self.emit(indent, f"if {_TYPE_TESTS[kind].format(v=v)}:")
+                self.emit(indent + 1, "pass")
+                self.narrowed(schema, v, indent + 1, kind)
+
+    def options(self, schema: dict[str, Any], v: str, indent: int) -> None:
         options = [schema["const"]] if "const" in schema else schema.get("enum")
-        if options is not None:
-            if all(isinstance(o, str) or o is None for o in options):
-                k = self.constant(frozenset(options))
-                self.emit(indent, f"if type({v}) not in (str, NoneType) or {v} not in {k}: return False")
-            else:
-                k = self.constant(tuple(options))
-                self.emit(indent, f"if not any(EQ({v}, o) for o in {k}): return False")
-        for keyword, test in (("minLength", "<"), ("maxLength", ">")):
-            if keyword in schema:
-                self.emit(
-                    indent, f"if type({v}) is str and len({v}) {test} {int(schema[keyword])}: return False"
-                )
-        if "pattern" in schema:
-            k = self.constant(re.compile(schema["pattern"]))
-            self.emit(indent, f"if type({v}) is str and {k}.search({v}) is None: return False")
-        for keyword, test in (("minimum", "<"), ("maximum", ">")):
-            if keyword in schema:
-                k = self.constant(schema[keyword])
-                self.emit(indent, f"if type({v}) in (int, float) and {v} {test} {k}: return False")
-        for keyword, test in (("minItems", "<"), ("maxItems", ">")):
-            if keyword in schema:
-                self.emit(
-                    indent, f"if type({v}) is list and len({v}) {test} {int(schema[keyword])}: return False"
-                )
-        if "items" in schema:
-            item = f"x{next(self.names)}"
-            self.emit(indent, f"if type({v}) is list:")
-            self.emit(indent + 1, f"for {item} in {v}:")
-            self.emit(indent + 2, "pass")
-            self.schema(schema["items"], item, indent + 2)
-        self.object(schema, v, indent)
+        if options is None:
+            return
+        if all(isinstance(o, str) or o is None for o in options):
+            k = self.constant(frozenset(options))
+            self.emit(indent, f"if type({v}) not in (str, NoneType) or {v} not in {k}: return False")
+        else:
+            k = self.constant(tuple(options))
+            self.emit(indent, f"if not any(EQ({v}, o) for o in {k}): return False")
+
+    def narrowed(self, schema: dict[str, Any], v: str, indent: int, kind: str) -> None:
+        """Checks for a value already known to be of `kind`."""
+        self.options(schema, v, indent)
+        if kind == "string":
+            for keyword, test in (("minLength", "<"), ("maxLength", ">")):
+                if keyword in schema:
+                    self.emit(indent, f"if len({v}) {test} {int(schema[keyword])}: return False")
+            if "pattern" in schema:
+                k = self.constant(re.compile(schema["pattern"]))
+                self.emit(indent, f"if {k}.search({v}) is None: return False")
+        elif kind in ("number", "integer"):
+            for keyword, test in (("minimum", "<"), ("maximum", ">")):
+                if keyword in schema:
+                    k = self.constant(schema[keyword])
+                    self.emit(indent, f"if {v} {test} {k}: return False")
+        elif kind == "array":
+            for keyword, test in (("minItems", "<"), ("maxItems", ">")):
+                if keyword in schema:
+                    self.emit(indent, f"if len({v}) {test} {int(schema[keyword])}: return False")
+            if "items" in schema:
+                item = f"x{next(self.names)}"
+                self.emit(indent, f"for {item} in {v}:")
+                self.emit(indent + 1, "pass")
+                self.schema(schema["items"], item, indent + 1)
+        elif kind == "object":
+            self.object(schema, v, indent)
 
     def object(self, schema: dict[str, Any], v: str, indent: int) -> None:
+        """Checks for a value known to be a dict."""
         required = schema.get("required", [])
         properties = schema.get("properties", {})
         additional = schema.get("additionalProperties", True)
         if additional not in (True, False):
             raise UnsupportedSchema("additionalProperties must be true or false for the fast check")
-        if not (required or properties or additional is False):
-            return
-        self.emit(indent, f"if type({v}) is dict:")
-        self.emit(indent + 1, "pass")
-        for name in required:
-            self.emit(indent + 1, f"if {name!r} not in {v}: return False")
-        if not properties and additional is not False:
-            return
-        key, value = f"k{next(self.names)}", f"v{next(self.names)}"
-        self.emit(indent + 1, f"for {key}, {value} in {v}.items():")
-        keyword = "if"
-        for name, sub in properties.items():
-            self.emit(indent + 2, f"{keyword} {key} == {name!r}:")
-            self.emit(indent + 3, "pass")
-            self.schema(sub, value, indent + 3)
-            keyword = "elif"
+        if required:
+            k = self.constant(frozenset(required))
+            self.emit(indent, f"if not ({v}.keys() >= {k}): return False")
         if additional is False:
-            self.emit(indent + 2, "else: return False" if properties else "return False")
+            # One set test in C instead of comparing every key with every declared name.
+            k = self.constant(frozenset(properties))
+            self.emit(indent, f"if not ({v}.keys() <= {k}): return False")
+        for name, sub in properties.items():
+            value = f"v{next(self.names)}"
+            self.emit(indent, f"{value} = {v}.get({name!r}, MISSING)")
+            self.emit(indent, f"if {value} is not MISSING:")
+            self.emit(indent + 1, "pass")
+            self.schema(sub, value, indent + 1)
 
 
 def compile_schema(schema: dict[str, Any]) -> Check:
@@ -141,7 +173,12 @@ def compile_schema(schema: dict[str, Any]) -> Check:
     generator.emit(0, "def check(document):")
     generator.schema(schema, "document", 1)
     generator.emit(1, "return True")
-    namespace: dict[str, Any] = {"K": generator.constants, "EQ": json_equal, "NoneType": type(None)}
+    namespace: dict[str, Any] = {
+        **generator.constants,
+        "EQ": json_equal,
+        "NoneType": type(None),
+        "MISSING": object(),
+    }
     exec(compile("\n".join(generator.lines), "<report schema>", "exec"), namespace)
     check: Check = namespace["check"]
     return check

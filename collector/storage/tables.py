@@ -118,8 +118,9 @@ reports = Table(
     Column("instance_id", ForeignKey("instances.id", ondelete="CASCADE"), nullable=False),
     Column("received_at", UTCDateTime, nullable=False, index=True),
     Column("sequence", BigInteger, nullable=False),
-    # The compact JSON, zlib-compressed (collector/storage/raw_bodies.py); kept only for debugging, for
-    # retention.raw_report_hours: what the product reads lives in conditions, flips and usage_samples.
+    # The compact JSON, compressed (collector/storage/raw_bodies.py: zstd, zlib before); kept only for
+    # debugging, for retention.raw_report_hours: what the product reads lives in conditions, flips and
+    # usage_samples.
     Column("body_z", LargeBinary, nullable=False),
     # The agent that sent it (None before 0004): one report per agent and sequence.
     Column("agent_id", String(128), nullable=True),

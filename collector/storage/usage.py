@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from sqlalchemy import Connection, select
 
 from collector.storage import hot_sql
@@ -42,8 +43,19 @@ def snapshot_of(counts: Mapping[str, Any]) -> tuple[int | None, list[dict[str, A
     """The part of a counts report that is kept per snapshot: lines, modules, and their fingerprint."""
     lines = _int_or_none(counts.get("custom_lines"))
     modules = [module for module in counts.get("modules") or () if isinstance(module, dict)]
-    compact = json.dumps([lines, modules], separators=(",", ":"), sort_keys=True, ensure_ascii=False)
-    return lines, modules, hashlib.sha256(compact.encode("utf-8")).hexdigest()
+    return lines, modules, hashlib.sha256(_compact([lines, modules], sort_keys=True)).hexdigest()
+
+
+def _compact(value: Any, *, sort_keys: bool = False) -> bytes:
+    """Compact UTF-8 JSON, by orjson in a fifth of json.dumps' time (this runs for every counts report,
+    in the ingest writer). The bytes are json.dumps' with these options except floats in exponent form
+    (1e-07 against 1e-7), which counts do not carry; a fingerprint written before would at worst differ
+    once, giving that day one more snapshot row. json takes what orjson refuses (integers past 64 bits)."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
+    except TypeError:
+        text = json.dumps(value, separators=(",", ":"), sort_keys=sort_keys, ensure_ascii=False)
+        return text.encode("utf-8")
 
 
 def record_usage(
@@ -54,7 +66,7 @@ def record_usage(
     lines, modules, snapshot = snapshot_of(counts)
     if users is None and lines is None:
         return False
-    modules_z = zlib.compress(json.dumps(modules, separators=(",", ":")).encode()) if modules else None
+    modules_z = zlib.compress(_compact(modules)) if modules else None
     # On the driver's cursor (hot_sql): this runs for every counts report, in the ingest writer.
     hot_sql.upsert_usage(conn, customer_id, instance_id, local_day(at), snapshot, users, lines, modules_z, at)
     return True

@@ -172,7 +172,7 @@ def test_the_collector_accepts_every_documented_key(tmp_path: Path) -> None:
     values: dict[str, dict[str, Any]] = {
         "database": {"url": "sqlite:///collector.db"},
         "server": {"host": "127.0.0.1", "port": 8481, "max_report_bytes": 4096, "run_worker": False,
-                   "alertmanager_token": "a" * 16},
+                   "ingest_linger_ms": 2.5, "alertmanager_token": "a" * 16},
         "http": {"trusted_proxies": ["10.0.0.5"], "max_body_bytes": 2048, "max_alertmanager_bytes": 4096,
                  "max_client_api_bytes": 4096},
         "clock": {"mode": "fixed", "start": datetime(2026, 11, 27, 9, tzinfo=UTC), "factor": 2},
@@ -198,6 +198,7 @@ def test_the_collector_accepts_every_documented_key(tmp_path: Path) -> None:
     assert set(values["routing"]["rules"][0]) == set(RULE_KEYS)
     config = parse_collector_config(values, tmp_path)
     assert config.routing_rules is not None and config.server.port == 8481
+    assert config.server.ingest_linger_ms == 2.5
     assert config.policy.catalogue == tmp_path / "catalogue.toml"
 
 

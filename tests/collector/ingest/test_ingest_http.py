@@ -104,3 +104,24 @@ def test_alerts_endpoints_are_served(collector: Collector, live: LiveServer) -> 
     assert acked.status_code == 200, acked.text
     nobody = httpx.get(f"{live.url}/api/v1/oncall/current", headers=staff)
     assert nobody.status_code == 404 and "rota" in nobody.json()["error"]
+
+
+def test_an_agent_that_goes_away_mid_report_stores_nothing(collector: Collector, live: LiveServer) -> None:
+    """Half a body, then the connection closes: nothing is stored and the next report is served."""
+    import socket
+    from urllib.parse import urlsplit
+
+    token = token_for(collector, "acme")
+    body = json.dumps(report()).encode()
+    address = urlsplit(live.url)
+    with socket.create_connection((address.hostname, address.port), timeout=5) as sock:
+        head = (
+            f"POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        )
+        sock.sendall(head.encode() + body[: len(body) // 2])
+    response = httpx.post(
+        f"{live.url}/api/v1/reports", json=report(), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 201, response.text
+    assert _reports(collector) == 1

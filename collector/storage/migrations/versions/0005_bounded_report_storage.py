@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
+from collector.storage import raw_bodies
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -220,7 +222,7 @@ def downgrade() -> None:
         sa.column("body_z", sa.LargeBinary()),
     )
     for row in conn.execute(sa.select(reports.c.id, reports.c.body_z)).all():
-        text = zlib.decompress(row.body_z).decode("utf-8")
+        text = raw_bodies.unpack_text(row.body_z)  # zlib as written here, or zstd (written since)
         conn.execute(reports.update().where(reports.c.id == row.id).values(body=text))
     with op.batch_alter_table("reports", schema=None) as batch_op:
         batch_op.alter_column("body", existing_type=sa.Text(), nullable=False)
