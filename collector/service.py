@@ -282,6 +282,7 @@ def build_collector(
         on_rollback=limits.forget,
         handle_batch=lambda conn, batch: store_batch(store, conn, batch),
         linger=config.server.ingest_linger_ms / 1000,
+        on_loop=engine.dialect.name == "sqlite",
     )
     registry.register(DatabaseGauges(engine, clock, config.monitoring.backup_glob))
     register_process_metrics(registry, "collector")

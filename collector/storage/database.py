@@ -16,6 +16,9 @@ class DatabaseBehind(RuntimeError):
     """The database schema is older than the code: run `collector migrate`."""
 
 
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite statement waits for another connection's write lock
+
+
 def make_engine(url: str, *, pool_size: int = 10, background_checkpoints: bool = False) -> Engine:
     """One engine per process; SQLite gets WAL, a busy timeout and writer transactions taken up front.
 
@@ -42,7 +45,7 @@ def _tune_sqlite(engine: Engine, *, autocheckpoint: bool) -> None:
             cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         if not autocheckpoint:
             cursor.execute("PRAGMA wal_autocheckpoint=0")

@@ -108,3 +108,59 @@ def test_items_submitted_in_one_loop_turn_are_one_batch(collector: Collector) ->
     # One loop turn handed over three items; max_batch 2 splits them into two transactions.
     assert batches[:2] == [[1, 3], [4]]
     assert writer.items == 3  # the bad item was retried alone and never committed
+
+
+def test_on_the_loop_while_free_and_by_the_thread_while_the_lock_is_taken(collector: Collector) -> None:
+    """SQLite: a batch is written on the event loop itself when the write turn and SQLite's write lock
+    are free; when another writer holds either, the thread takes the batch and waits; a bad item still
+    sinks only itself."""
+    import asyncio
+    import sqlite3
+    import threading
+
+    writers: list[str] = []
+
+    def handle(conn: object, item: int) -> int:
+        if item == 2:
+            raise ValueError("bad item")
+        writers.append(threading.current_thread().name)
+        return item * 10
+
+    def handle_batch(conn: object, items: list[int]) -> list[int]:
+        return [handle(conn, item) for item in items]
+
+    writer: GroupCommitWriter[int] = GroupCommitWriter(
+        collector.engine, handle, handle_batch=handle_batch, linger=0.001, on_loop=True, name="writer"
+    )
+    writer.start()
+    database = collector.engine.url.database
+    assert database is not None
+
+    async def scenario() -> list[object]:
+        free = await asyncio.gather(*(writer.submit_from_loop(i) for i in (1, 3)))
+        with writer.turn():  # retention or the sweep is writing: the loop must not wait for it
+            held = [writer.submit_from_loop(4)]
+            await asyncio.sleep(0.05)
+            assert not held[0].done()
+        other = sqlite3.connect(database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process holds SQLite's write lock
+        locked = writer.submit_from_loop(5)
+        await asyncio.sleep(0.05)
+        assert not locked.done()
+        other.execute("ROLLBACK")
+        other.close()
+        bad = await asyncio.gather(
+            writer.submit_from_loop(2), writer.submit_from_loop(6), return_exceptions=True
+        )
+        return [*free, await held[0], await locked, *bad]
+
+    try:
+        answers = asyncio.run(scenario())
+    finally:
+        writer.stop()
+    assert answers[:4] == [10, 30, 40, 50]
+    assert isinstance(answers[4], ValueError) and answers[5] == 60
+    main = threading.main_thread().name
+    # 1 and 3 on the loop; 4 and 5 by the thread once the turn and the lock were let go; the batch
+    # with the bad item failed on the loop and was retried by the thread one item at a time.
+    assert writers[:2] == [main, main] and writers[2:4] == ["writer", "writer"] and writers[-1] == "writer"
