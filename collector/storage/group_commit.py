@@ -157,7 +157,8 @@ class GroupCommitWriter(Generic[Item]):
                 raw: Any = conn.connection.driver_connection
                 raw.execute("PRAGMA busy_timeout=0")  # BEGIN IMMEDIATE fails at once instead of waiting
                 try:
-                    with conn.execution_options(sqlite_begin="IMMEDIATE").begin():
+                    conn.execution_options(sqlite_begin="IMMEDIATE")  # as writing() asks, on this connection
+                    with conn.begin():
                         began = True
                         values = (
                             self._handle_batch(conn, items)

@@ -154,10 +154,21 @@ def test_on_the_loop_while_free_and_by_the_thread_while_the_lock_is_taken(collec
         )
         return [*free, await held[0], await locked, *bad]
 
+    from sqlalchemy import event
+
+    begins: list[str] = []
+
+    def seen(*args: object) -> None:
+        if str(args[2]).startswith("BEGIN"):
+            begins.append(str(args[2]))
+
+    event.listen(collector.engine, "before_cursor_execute", seen)
     try:
         answers = asyncio.run(scenario())
     finally:
         writer.stop()
+        event.remove(collector.engine, "before_cursor_execute", seen)
+    assert begins and set(begins) == {"BEGIN IMMEDIATE"}  # on the loop too: a write lock from the start
     assert answers[:4] == [10, 30, 40, 50]
     assert isinstance(answers[4], ValueError) and answers[5] == 60
     main = threading.main_thread().name
