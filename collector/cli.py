@@ -28,11 +28,12 @@ silence_app = typer.Typer(
 )
 collector_app.add_typer(silence_app, name="silence")
 
-# The server's event loop and its ingest writer thread share the interpreter lock; at Python's 5 ms
-# default the two hand it over many times per batch, each hand-over a pair of wake-ups. 20 ms: CPU per
-# report at 1,000 reports/s from 10,000 agents 0.57 -> 0.50 ms, p99 no worse (docs/benchmarks.md,
-# "Fleet-shaped ingest"). The writer lets go at every SQLite call anyway, so the loop never waits 20 ms
-# for it; only pure-Python stretches of the sweep can hold the lock that long.
+# The event loop shares the interpreter lock with the ingest writer thread (PostgreSQL, and SQLite while
+# its write lock is busy), the sweep and the checkpoints; at Python's default 5 ms they hand it over many
+# times per batch, each hand-over a pair of wake-ups. 20 ms, measured with the writer thread on SQLite:
+# CPU per report at 1,000 reports/s from 10,000 agents 0.57 -> 0.50 ms, p99 no worse (docs/benchmarks.md,
+# "Fleet-shaped ingest"). The writer lets go at every database call anyway, so the loop never waits
+# 20 ms for it; only pure-Python stretches of the sweep can hold the lock that long.
 SERVE_SWITCH_INTERVAL = 0.020
 
 ConfigOption = Annotated[
