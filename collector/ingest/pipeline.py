@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -32,15 +33,36 @@ class IncomingReport:
 
     def observed(self, previous: datetime | None) -> Observed:
         seen = observation_time(datetime.fromisoformat(self.document["sent_at"]), self.received_at, previous)
-        if seen.bounded:
+        if seen.bounded and _SKEW_WARNINGS.due(self.instance_id):
             log.warning(
-                "report %s: sent_at %s moved to %s (agent clock skew %.0f s)",
+                "report %s: sent_at %s moved to %s (agent clock skew %.0f s; further reports of this "
+                "instance with a skewed clock are not logged for an hour)",
                 self.report_id,
                 self.document["sent_at"],
                 seen.at.isoformat(),
                 seen.skew_seconds,
             )
         return seen
+
+
+class _Throttle:
+    """At most one warning per key per `every` seconds: an agent whose clock is off is off on every
+    report, and a line a minute per agent would bury everything else in the log."""
+
+    def __init__(self, every: float) -> None:
+        self.every = every
+        self._last: dict[object, float] = {}
+
+    def due(self, key: object) -> bool:
+        now = time.monotonic()
+        last = self._last.get(key)
+        if last is not None and now - last < self.every:
+            return False
+        self._last[key] = now
+        return True
+
+
+_SKEW_WARNINGS = _Throttle(3600.0)
 
 
 class CountsHandler(Protocol):
