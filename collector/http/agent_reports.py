@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from collector.http.body_limits import size_text
 from collector.ingest.agent_auth import AgentDirectory
 from collector.ingest.pipeline import IncomingReport
-from collector.ingest.report_schema import ReportInvalid, validate_report
+from collector.ingest.report_schema import ReportInvalid, check_formats, decode_valid, validate_report
 from collector.service import Collector
 
 log = logging.getLogger("prioritysupport.collector.ingest")
@@ -82,6 +82,18 @@ def _parse(text: str) -> Any:
         return _error(400, "the body is not valid JSON (NaN and Infinity are not JSON either)")
     except RecursionError:
         return _error(400, "the JSON is nested too deeply; a report is a few levels deep")
+
+
+def _valid_document(raw: bytes, text: str) -> Any:
+    """The report, or the answer for a body that is not JSON; ReportInvalid when the schema refuses it."""
+    document = decode_valid(raw)  # the usual report: parsed and validated in one pass
+    if document is not None:
+        check_formats(document, text)
+        return document
+    document = _parse(text)
+    if not isinstance(document, JSONResponse):
+        validate_report(document, text)
+    return document
 
 
 def _reference_problem(text: str) -> ReportInvalid | None:
@@ -190,11 +202,10 @@ def make_report_endpoint(collector: Collector) -> Any:
                 raise UnicodeDecodeError("utf-8", raw[:4], 0, 4, "UTF-16 or UTF-32")
         except UnicodeDecodeError:
             return _error(415, "send UTF-8 JSON (Content-Type: application/json; charset=utf-8)")
-        document = _parse(text)
-        if isinstance(document, JSONResponse):
-            return document
         try:
-            validate_report(document, text)
+            document = _valid_document(raw, text)
+            if isinstance(document, JSONResponse):
+                return document
         except ReportInvalid as exc:
             problem = _reference_problem(text) or exc
             return _error(422, f"the report does not match schema v1 at {problem}", field=problem.field)

@@ -43,6 +43,25 @@ def _fast_check() -> Any:
         return None  # the schema grew a keyword the fast check lacks: always use the full validator
 
 
+@lru_cache(maxsize=1)
+def _typed_decoder() -> Any:
+    from collector.ingest.fast_schema import UnsupportedSchema
+    from collector.ingest.typed_schema import compile_decoder
+
+    try:
+        return compile_decoder(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    except UnsupportedSchema:
+        return None  # the schema grew a keyword msgspec cannot express exactly: the reference path only
+
+
+def decode_valid(body: bytes) -> dict[str, Any] | None:
+    """The report parsed, when it is JSON the schema accepts (then only check_formats remains); None
+    when the typed decoder cannot vouch for it: parse it and call validate_report, which names the
+    problem if there is one."""
+    decode = _typed_decoder()
+    return None if decode is None else decode(body)
+
+
 def _path(parts: Any) -> str:
     return "/".join(str(part) for part in parts) or "(document)"
 
@@ -57,6 +76,12 @@ def validate_report(document: Any, text: str | None = None) -> None:
     fast = _fast_check()
     if fast is None or not fast(document):
         _full_validation(document)
+    check_formats(document, text)
+
+
+def check_formats(document: Any, text: str | None = None) -> None:
+    """What the schema leaves open, for a document its structure already passed: real instants,
+    text that UTF-8 can hold."""
     accepted: set[str] = set()  # checks of one report usually share a few instants: parse each once
     _check_instant(document.get("sent_at"), "sent_at", accepted)
     for index, check in enumerate(document.get("checks", ())):
@@ -133,3 +158,4 @@ def warm_up() -> None:
     """Compile the validators before the first request."""
     _validator()
     _fast_check()
+    _typed_decoder()
