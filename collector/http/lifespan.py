@@ -26,7 +26,7 @@ def background_tasks(collector: Collector, *, run_background: bool) -> list[Back
     if collector.engine.dialect.name == "sqlite":
         from collector.storage.database import SqliteCheckpointer
 
-        tasks.append(SqliteCheckpointer(collector.engine))
+        tasks.append(SqliteCheckpointer(collector.engine, turn=collector.writer.turn))
     if run_background:
         tasks.append(PeriodicTasks(collector, collector.config.monitoring.sweep_seconds))
         worker = collector.extras.get("delivery_worker")
