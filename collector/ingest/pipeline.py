@@ -130,7 +130,7 @@ class ReportStore:
             preloaded = known.get(report.instance_id) if known is not None else None
             # The usual report: nothing failing on an instance with no conditions on record. Observing
             # it would write nothing (monitor.observe's hot path), so its checks are not even unpacked.
-            if preloaded or preloaded is None or any(c["status"] == "failing" for c in checks):
+            if preloaded or preloaded is None or "failing" in [c["status"] for c in checks]:
                 changed = self.monitor.observe(
                     conn, report.instance_id, observations_from_report(checks), preloaded, observed
                 )

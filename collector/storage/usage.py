@@ -66,10 +66,25 @@ def record_usage(
     lines, modules, snapshot = snapshot_of(counts)
     if users is None and lines is None:
         return False
-    modules_z = zlib.compress(_compact(modules)) if modules else None
+    modules_z = _packed_modules(snapshot, modules) if modules else None
     # On the driver's cursor (hot_sql): this runs for every counts report, in the ingest writer.
     hot_sql.upsert_usage(conn, customer_id, instance_id, local_day(at), snapshot, users, lines, modules_z, at)
     return True
+
+
+_PACKED: dict[str, bytes] = {}  # snapshot -> its module list compressed (the same bytes every time)
+_PACKED_LIMIT = 20_000
+
+
+def _packed_modules(snapshot: str, modules: list[dict[str, Any]]) -> bytes:
+    """An instance sends the same module list hour after hour: compress it once per snapshot, not on
+    every counts report (the row keeps its first copy anyway)."""
+    packed = _PACKED.get(snapshot)
+    if packed is None:
+        if len(_PACKED) >= _PACKED_LIMIT:
+            _PACKED.clear()
+        packed = _PACKED[snapshot] = zlib.compress(_compact(modules))
+    return packed
 
 
 def usage_between(conn: Connection, customer_id: int, start: datetime, cutoff: datetime) -> list[UsageRow]:
