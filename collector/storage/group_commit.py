@@ -29,9 +29,13 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
-from collector.storage.database import BUSY_TIMEOUT_MS, writing
+from collector.storage.database import writing
 
 Item = TypeVar("Item")
+
+# The on-loop writer's page cache (SQLite's default is 2 MB): the index leaves a fleet's reports land
+# on, at random, stay in memory instead of being read from the file for every batch.
+LOOP_WRITER_CACHE_KIB = 64 * 1024
 
 _STOP = object()
 
@@ -92,6 +96,7 @@ class GroupCommitWriter(Generic[Item]):
         self._on_loop = on_loop
         self._loop_batch: list[_Pending[Item]] = []
         self._loop_timer: asyncio.TimerHandle | None = None
+        self._loop_conn: Connection | None = None
         self.observe = observe  # (batch size, seconds) after every committed batch
         self._on_rollback = on_rollback
         self._handle_batch = handle_batch
@@ -159,25 +164,20 @@ class GroupCommitWriter(Generic[Item]):
             started = time.perf_counter()
             items = [pending.item for pending in batch]
             began = False
-            with self._engine.connect() as conn:
-                raw: Any = conn.connection.driver_connection
-                raw.execute("PRAGMA busy_timeout=0")  # BEGIN IMMEDIATE fails at once instead of waiting
-                try:
-                    conn.execution_options(sqlite_begin="IMMEDIATE")  # as writing() asks, on this connection
-                    with conn.begin():
-                        began = True
-                        values = (
-                            self._handle_batch(conn, items)
-                            if self._handle_batch is not None
-                            else [self._handle(conn, item) for item in items]
-                        )
-                finally:
-                    raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn = self._loop_connection()
+            with conn.begin():
+                began = True
+                values = (
+                    self._handle_batch(conn, items)
+                    if self._handle_batch is not None
+                    else [self._handle(conn, item) for item in items]
+                )
         except Exception:
             # Busy at BEGIN: nothing happened, the thread waits its turn. Failed after: caches may hold
             # what was rolled back, and the thread retries each item alone.
             if began and self._on_rollback is not None:
                 self._on_rollback()
+            self._drop_loop_connection()
             return None
         finally:
             self._turn.release()
@@ -187,12 +187,35 @@ class GroupCommitWriter(Generic[Item]):
             self.observe(len(batch), time.perf_counter() - started)
         return [_Outcome(value) for value in values]
 
+    def _loop_connection(self) -> Connection:
+        """The on-loop writer's own connection, kept between batches: SQLite empties a connection's page
+        cache whenever another connection wrote, so a pooled one (changing hands) starts every batch
+        cold and reads each index page again."""
+        conn = self._loop_conn
+        if conn is None:
+            conn = self._engine.connect()
+            raw: Any = conn.connection.driver_connection
+            raw.execute("PRAGMA busy_timeout=0")  # BEGIN IMMEDIATE fails at once instead of waiting
+            raw.execute(f"PRAGMA cache_size=-{LOOP_WRITER_CACHE_KIB}")
+            conn.execution_options(sqlite_begin="IMMEDIATE")  # as writing() asks, on this connection
+            self._loop_conn = conn
+        return conn
+
+    def _drop_loop_connection(self) -> None:
+        # Closed for good, not returned to the pool: nobody else may get its zero busy timeout.
+        conn, self._loop_conn = self._loop_conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.invalidate()
+                conn.close()
+
     def _hand_over(self, turn: _LoopTurn[Item]) -> None:
         if self._collecting is turn:
             self._collecting = None
         self._queue.put(turn)
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._drop_loop_connection()
         if self._started:
             self._queue.put(_STOP)
             self._thread.join(timeout)

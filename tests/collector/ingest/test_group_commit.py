@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -175,3 +176,36 @@ def test_on_the_loop_while_free_and_by_the_thread_while_the_lock_is_taken(collec
     # 1 and 3 on the loop; 4 and 5 by the thread once the turn and the lock were let go; the batch
     # with the bad item failed on the loop and was retried by the thread one item at a time.
     assert writers[:2] == [main, main] and writers[2:4] == ["writer", "writer"] and writers[-1] == "writer"
+
+
+def test_the_loop_writer_keeps_its_own_connection(collector: Collector) -> None:
+    """Batches on the loop share one connection (its page cache stays warm); a failed batch gives it up,
+    and the zero busy timeout it writes with never reaches a pooled connection."""
+    import asyncio
+
+    used: list[int] = []
+
+    def handle_batch(conn: Any, items: list[int]) -> list[int]:
+        if 2 in items:
+            raise ValueError("bad item")
+        used.append(id(conn.connection.driver_connection))
+        return items
+
+    writer: GroupCommitWriter[int] = GroupCommitWriter(
+        collector.engine, lambda conn, item: item, handle_batch=handle_batch, linger=0.001, on_loop=True
+    )
+    writer.start()
+
+    async def batches() -> None:
+        for items in ([1], [3], [2], [4], [5]):
+            await asyncio.gather(*(writer.submit_from_loop(i) for i in items), return_exceptions=True)
+
+    try:
+        asyncio.run(batches())
+    finally:
+        writer.stop()
+    first, second, *after_failure = used
+    assert first == second  # one connection for the batches on the loop
+    assert after_failure[-2:][0] == after_failure[-1] != first  # a fresh one after the failed batch
+    with collector.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 30_000
