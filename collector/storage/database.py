@@ -20,6 +20,7 @@ class DatabaseBehind(RuntimeError):
 
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite statement waits for another connection's write lock
 WAL_RESTART_FRAMES = 8192  # 32 MB of 4 kB pages: past this the checkpointer has the WAL start over
+CATCH_UP_ROUNDS = 2  # checkpoint rounds beside the writer before the last frames are copied in its turn
 WAL_SIZE_LIMIT_BYTES = 128 * 1024 * 1024  # the WAL file is cut back to this when it starts over
 
 
@@ -114,14 +115,22 @@ class SqliteCheckpointer:
     def checkpoint_once(self) -> tuple[int, int]:
         """One round: the bulk beside the writer, then the rest while it waits (see the class)."""
         frames, copied = self._checkpoint("PASSIVE")
-        # The counts are of the WAL as the checkpoint found it: commits since are not in them. The
-        # writer waits only once the WAL has grown past restart_frames (every few seconds at 1,000
-        # reports/s); a quieter collector's PASSIVE round finds no commit behind it and the WAL
-        # starts over by itself.
-        if self._turn is not None and frames >= self.restart_frames:
-            with self._turn():
-                frames, copied = self._checkpoint("PASSIVE")
-        return frames, copied
+        # The counts are of the WAL as the checkpoint found it: commits since are not in them. Past
+        # restart_frames (every few seconds at 1,000 reports/s) the frames that landed meanwhile are
+        # copied too: beside the writer while each round finds fewer (the WAL starts over as soon as
+        # one round ends with nothing behind it), in the writer's turn if they keep coming. A quieter
+        # collector's first round finds no commit behind it and the WAL starts over by itself.
+        if self._turn is None or frames < self.restart_frames:
+            return frames, copied
+        for _ in range(CATCH_UP_ROUNDS):
+            previous = frames
+            frames, copied = self._checkpoint("PASSIVE")
+            if frames <= previous:
+                # Nothing landed during the last round, so all is copied (the next commit starts the
+                # WAL over); or a commit found it wholly copied and started it over already.
+                return frames, copied
+        with self._turn():
+            return self._checkpoint("PASSIVE")
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
