@@ -64,8 +64,16 @@ class VersionWatch:
             else []
         )
         if conn.dialect.name == "postgresql":
-            # Row locks in id order first, the order every ingest batch takes them in (no deadlock).
-            conn.execute(select(t.instances.c.id).where(pending).order_by(t.instances.c.id).with_for_update())
+            # Row locks in id order first, the order every ingest batch updates them in. NO KEY UPDATE,
+            # as the UPDATEs below take: a batch's report INSERTs hold KEY SHARE locks on their
+            # instances (the foreign key check) in arrival order, and FOR UPDATE would wait for those
+            # while the batch waits for a row locked here (a deadlock seen with three replicas).
+            conn.execute(
+                select(t.instances.c.id)
+                .where(pending)
+                .order_by(t.instances.c.id)
+                .with_for_update(key_share=True)
+            )
         for version in versions:
             conn.execute(
                 update(t.instances)

@@ -69,3 +69,41 @@ def test_0005_moves_existing_reports_on_postgresql(postgres_url: str) -> None:
     from tests.collector.storage.test_migrations import check_reports_move_to_bounded_storage
 
     check_reports_move_to_bounded_storage(fresh_postgres_database(postgres_url))
+
+
+def test_the_version_check_does_not_wait_for_a_batch_referencing_its_instances(postgres_url: str) -> None:
+    """A batch's report INSERT holds a KEY SHARE lock on its instance (the foreign key check) until the
+    batch commits; the version check must lock pending instances in a mode that does not wait for it,
+    or a batch that then updates a row the check locked first deadlocks with it."""
+    from sqlalchemy import text
+
+    from collector.monitoring.odoo_versions import VersionWatch
+    from tests.collector.monitoring.test_monitoring_routing import ids
+
+    collector = make_collector(fresh_postgres_database(postgres_url), FixedClock(FRIDAY_NOON))
+    try:
+        customer_id, instance_id = ids(collector, "acme")
+        with collector.engine.begin() as conn:
+            conn.execute(t.instances.update().values(odoo_version="17.0", version_checked=None))
+        with collector.engine.connect() as batch, batch.begin():
+            batch.execute(
+                t.reports.insert().values(
+                    report_id="00000000-0000-4000-8000-000000000001",
+                    customer_id=customer_id,
+                    instance_id=instance_id,
+                    received_at=FRIDAY_NOON,
+                    sequence=1,
+                    body_z=b"",
+                    agent_id="agent-1",
+                )
+            )
+            with collector.engine.begin() as sweep:
+                sweep.execute(text("SET LOCAL lock_timeout = '2s'"))  # FOR UPDATE would wait here
+                VersionWatch(collector.clock, collector.tickets).check(sweep)
+        with collector.engine.connect() as conn:
+            judged = conn.execute(
+                select(t.instances.c.version_checked).where(t.instances.c.id == instance_id)
+            ).scalar_one()
+        assert judged == "17.0"
+    finally:
+        collector.engine.dispose()
