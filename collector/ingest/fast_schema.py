@@ -15,8 +15,9 @@ from typing import Any
 
 Check = Callable[[Any], bool]
 
+# The keywords both compiled checks know (fast_schema here, typed_schema for msgspec); any other refuses.
 _IGNORED = {"$schema", "$id", "title", "description", "format", "$comment", "examples", "default"}
-_SUPPORTED = _IGNORED | {
+SUPPORTED_KEYWORDS = _IGNORED | {
     "type",
     "const",
     "enum",
@@ -81,7 +82,7 @@ class _Generator:
         self.lines.append("    " * indent + line)
 
     def schema(self, schema: dict[str, Any], v: str, indent: int) -> None:
-        unknown = set(schema) - _SUPPORTED
+        unknown = set(schema) - SUPPORTED_KEYWORDS
         if unknown:
             raise UnsupportedSchema(f"keywords {sorted(unknown)} are not supported by the fast check")
         names = schema.get("type")

@@ -18,27 +18,9 @@ from typing import Annotated, Any, Literal, Union
 
 import msgspec
 
-from collector.ingest.fast_schema import UnsupportedSchema
+from collector.ingest.fast_schema import SUPPORTED_KEYWORDS, UnsupportedSchema
 
 Decode = Callable[[bytes], dict[str, Any] | None]
-
-_IGNORED = {"$schema", "$id", "title", "description", "format", "$comment", "examples", "default"}
-_SUPPORTED = _IGNORED | {
-    "type",
-    "const",
-    "enum",
-    "required",
-    "properties",
-    "additionalProperties",
-    "items",
-    "maxItems",
-    "minItems",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "pattern",
-}
 
 
 class _Compiler:
@@ -46,7 +28,7 @@ class _Compiler:
         self.names = itertools.count()
 
     def schema(self, schema: dict[str, Any]) -> Any:
-        unknown = set(schema) - _SUPPORTED
+        unknown = set(schema) - SUPPORTED_KEYWORDS
         if unknown:
             raise UnsupportedSchema(f"keywords {sorted(unknown)} are not supported by the typed decoder")
         names = schema.get("type")

@@ -183,12 +183,12 @@ def test_the_loop_writer_keeps_its_own_connection(collector: Collector) -> None:
     and the zero busy timeout it writes with never reaches a pooled connection."""
     import asyncio
 
-    used: list[int] = []
+    used: list[Any] = []  # the connections themselves: an id() could be reused once one is closed
 
     def handle_batch(conn: Any, items: list[int]) -> list[int]:
         if 2 in items:
             raise ValueError("bad item")
-        used.append(id(conn.connection.driver_connection))
+        used.append(conn.connection.driver_connection)
         return items
 
     writer: GroupCommitWriter[int] = GroupCommitWriter(
@@ -205,7 +205,7 @@ def test_the_loop_writer_keeps_its_own_connection(collector: Collector) -> None:
     finally:
         writer.stop()
     first, second, *after_failure = used
-    assert first == second  # one connection for the batches on the loop
-    assert after_failure[-2:][0] == after_failure[-1] != first  # a fresh one after the failed batch
+    assert first is second  # one connection for the batches on the loop
+    assert after_failure[0] is after_failure[-1] and after_failure[0] is not first  # fresh after the failure
     with collector.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 30_000

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from collector.ingest.fast_schema import UnsupportedSchema
 from collector.ingest.report_schema import _typed_decoder, _validator, decode_valid
 from collector.ingest.typed_schema import compile_decoder
-from tests.collector.ingest.test_fast_schema import PATHS, full_report, json_values
+from tests.collector.ingest.test_fast_schema import PATHS, full_report, json_values, mutated
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench" / "collector"))
 from fleet_bench import fleet_report  # type: ignore[import-not-found]
@@ -39,14 +39,7 @@ def agrees(body: bytes) -> None:
 @settings(max_examples=500, deadline=None)
 @given(path=st.sampled_from(PATHS), value=json_values, drop=st.booleans())
 def test_never_vouches_for_what_the_schema_refuses(path: tuple[Any, ...], value: Any, drop: bool) -> None:
-    document = copy.deepcopy(full_report())
-    parent = document
-    for part in path[:-1]:
-        parent = parent[part]
-    if drop and isinstance(parent, dict):
-        del parent[path[-1]]
-    else:
-        parent[path[-1]] = value
+    document = mutated(path, value, drop)
     try:
         body = orjson.dumps(document)
     except TypeError:
