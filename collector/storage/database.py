@@ -72,8 +72,8 @@ class SqliteCheckpointer:
     Under steady ingest a PASSIVE checkpoint never catches up on its own: commits land while it copies,
     so the WAL is never wholly copied back, SQLite never starts it over, and it grows for as long as
     reports keep coming (1.4 GB in 50 s at 1,000 reports/s from 10,000 agents, every frame appended to
-    new file space the kernel zeroes first). With `turn` (the ingest writer's write turn) the frames
-    that landed meanwhile, a few milliseconds' worth, are copied while the writer waits its turn: the
+    new file space the kernel zeroes first). With `turn` (the ingest writer's write turn), once the WAL
+    passes `restart_frames`, the frames that landed meanwhile are copied too (checkpoint_once): the
     WAL is then wholly in the database, and the next commit starts it over from the beginning.
     """
 
@@ -106,7 +106,7 @@ class SqliteCheckpointer:
         raw = self.engine.raw_connection()
         try:
             row = raw.driver_connection.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()[0]  # type: ignore[union-attr]
-            return (int(row[1]), int(row[2])) if row is not None and row[1] >= 0 else (0, 0)
+            return (int(row[1]), int(row[2])) if row[1] >= 0 else (0, 0)  # -1: not in WAL mode
         except Exception:
             return (0, 0)  # busy now: the next round tries again
         finally:
